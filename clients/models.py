@@ -1,0 +1,158 @@
+import uuid
+
+import pghistory
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from services.models import Service
+from services.refs import new_reference
+
+
+class CodeList(models.Model):
+    """A seeded, admin-extendable code list. The code is the key, so rows
+    that point at it carry the code the interchange bundle uses."""
+
+    code = models.CharField(max_length=40, primary_key=True)
+    label = models.CharField(max_length=120)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Sex(CodeList):
+    class Meta(CodeList.Meta):
+        verbose_name_plural = "sexes"
+
+
+class EthnicCategory(CodeList):
+    broad_group = models.CharField(max_length=20)
+
+    class Meta(CodeList.Meta):
+        verbose_name_plural = "ethnic categories"
+
+
+class ReferralSource(CodeList):
+    ndtms_code = models.CharField(max_length=10)
+    reporting_group = models.CharField(max_length=40)
+
+
+class Substance(CodeList):
+    ndtms_code = models.CharField(max_length=10)
+
+
+class Attendance(models.TextChoices):
+    """Shared by assessment appointments and contacts. An appointment with no
+    attendance yet is booked."""
+
+    ATTENDED = "attended", "Attended"
+    DNA = "dna", "Did not attend"
+    CANCELLED_BY_CLIENT = "cancelled_by_client", "Cancelled by client"
+    CANCELLED_BY_SERVICE = "cancelled_by_service", "Cancelled by service"
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ClientQuerySet":
+        """Clients with a referral to a service where the user works with
+        clients. Commissioners and administrators see none."""
+        services = Service.objects.clinical_for(user)
+        return self.filter(
+            Exists(Referral.objects.filter(client=OuterRef("pk"), service__in=services))
+        )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Client(models.Model):
+    # Opaque key for URLs: never the reference, initials or date of birth.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=40, unique=True, default=new_reference)
+    initials = models.CharField(max_length=4)
+    date_of_birth = models.DateField()
+    sex = models.ForeignKey(Sex, on_delete=models.PROTECT)
+    ethnicity = models.ForeignKey(EthnicCategory, on_delete=models.PROTECT)
+    preferred_name = models.CharField(max_length=60, blank=True)
+    consent_national_reporting = models.BooleanField(
+        "consents to national reporting (NDTMS)", default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["initials", "date_of_birth"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initials__regex=r"^[A-Z]{1,4}$"), name="client_initials_upper"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initials} {self.reference}"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReferralQuerySet":
+        return self.filter(service__in=Service.objects.clinical_for(user))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Referral(models.Model):
+    reference = models.CharField(max_length=40, unique=True, default=new_reference)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    referral_date = models.DateField()
+    source = models.ForeignKey(ReferralSource, on_delete=models.PROTECT)
+    primary_substance = models.ForeignKey(Substance, on_delete=models.PROTECT)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "referral_date"])]
+
+    def __str__(self) -> str:
+        return f"Referral {self.reference} on {self.referral_date}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AppointmentQuerySet":
+        return self.filter(referral__service__in=Service.objects.clinical_for(user))
+
+    def unresolved(self, today) -> "AppointmentQuerySet":
+        """Past appointments nobody has recorded an outcome for yet."""
+        return self.filter(attendance="", appointment_date__lt=today)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Appointment(models.Model):
+    """An assessment appointment offered on a referral."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="appointments")
+    offered_date = models.DateField(help_text="When the appointment was offered.")
+    appointment_date = models.DateField()
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["appointment_date", "pk"]
+        indexes = [models.Index(fields=["referral", "appointment_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appointment_date__gte=models.F("offered_date")),
+                name="appointment_not_before_offer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment on {self.appointment_date}"
+
+    @property
+    def is_booked(self) -> bool:
+        return self.attendance == ""

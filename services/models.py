@@ -1,0 +1,98 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    KEYWORKER = "keyworker", "Keyworker"
+    MANAGER = "manager", "Service manager"
+    COMMISSIONER = "commissioner", "Commissioner"
+
+
+# Roles that work with clients and may see identifiable records.
+CLINICAL_ROLES = (Role.KEYWORKER, Role.MANAGER)
+
+
+class Tier(models.IntegerChoices):
+    OPEN_ACCESS = 2, "Tier 2 open access"
+    STRUCTURED = 3, "Tier 3 structured"
+    RESIDENTIAL = 4, "Tier 4 residential"
+
+
+class User(AbstractUser):
+    """Staff only: there is no sign-up. Administrators are superusers."""
+
+    full_name = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class ServiceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ServiceQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(memberships__user=user).distinct()
+
+    def clinical_for(self, user) -> "ServiceQuerySet":
+        """Services whose client records the user may open."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role__in=CLINICAL_ROLES).distinct()
+
+    def managed_by(self, user) -> "ServiceQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role=Role.MANAGER).distinct()
+
+    def commissioned_by(self, user) -> "ServiceQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role=Role.COMMISSIONER).distinct()
+
+
+class Service(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    open_access_drop_in = models.BooleanField(default=False)
+    day_programme_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty when the programme is open-ended."
+    )
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tier__in=[2, 3, 4]), name="service_tier_valid"),
+            models.CheckConstraint(
+                condition=Q(day_programme_weeks__isnull=True) | Q(day_programme_weeks__gt=0),
+                name="service_programme_weeks_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Membership(models.Model):
+    """A user's role in one service. A person may hold different roles in
+    different services, but one role per service."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["service__code", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "service"], name="membership_one_role_per_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.service.code}"

@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from services import health
+from services.access import standing_of
+
+
+def home(request):
+    standing = standing_of(request.user)
+    template = {
+        "admin": "services/home_admin.html",
+        "manager": "services/home_manager.html",
+        "keyworker": "services/home_keyworker.html",
+        "commissioner": "services/home_commissioner.html",
+    }.get(standing.role or "", "services/home_none.html")
+    return render(request, template, {"standing": standing})
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request):
+    checks = {"database": health.database_ok()}
+    redis_state = health.redis_ok()
+    if redis_state is not None:
+        checks["redis"] = redis_state
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
