@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from services import views as service_views
 
@@ -16,4 +16,10 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("clients.urls")),
+    path("", include("keywork.urls")),
+    path("", include("outcomes.urls")),
+    path("dashboards/", include("services.dashboards.urls")),
+    path("returns/", include("services.returns.urls")),
+    path("imports/", include("services.interchange.urls")),
 ]
