@@ -10,10 +10,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_healthz_is_open_and_reports_the_database(client):
+def test_healthz_is_open_and_reports_the_database(client, settings):
+    settings.REDIS_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": True}}
+
+
+@pytest.mark.django_db
+def test_healthz_includes_a_reachable_redis(client, settings):
+    import redis
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": True, "redis": True}
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable():
