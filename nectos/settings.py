@@ -162,8 +162,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Celery ---------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-# Without Redis the demo needs nothing more: tasks run in-process.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without Redis the demo needs nothing more: tasks run in-process. The test
+# suite forces eager mode (pyproject env) except where a test starts a real
+# worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_EAGER", "false" if REDIS_URL else "true")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
