@@ -29,7 +29,7 @@ test: $(STAMP)
 # Web, Celery worker and beat through honcho and the Procfile, against REDIS_URL.
 up: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(VENV)/bin/honcho start
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DEBUG=$${DEBUG:-true} $(VENV)/bin/honcho start
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
