@@ -6,60 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0001_initial'),
+        ("services", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuarterlyReturn',
+            name="QuarterlyReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(help_text='Such as 2026Q1.', max_length=6)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Building'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('message', models.CharField(blank=True, max_length=200)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('generated_at', models.DateTimeField(blank=True, null=True)),
-                ('policy', models.JSONField(blank=True, default=dict)),
-                ('figures', models.JSONField(blank=True, null=True)),
-                ('xlsx', models.FileField(blank=True, upload_to='returns/')),
-                ('csv', models.FileField(blank=True, upload_to='returns/')),
-                ('commissioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quarterly_returns', to=settings.AUTH_USER_MODEL)),
-                ('services', models.ManyToManyField(related_name='+', to='services.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quarter", models.CharField(help_text="Such as 2026Q1.", max_length=6)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Building"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("message", models.CharField(blank=True, max_length=200)),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("generated_at", models.DateTimeField(blank=True, null=True)),
+                ("policy", models.JSONField(blank=True, default=dict)),
+                ("figures", models.JSONField(blank=True, null=True)),
+                ("xlsx", models.FileField(blank=True, upload_to="returns/")),
+                ("csv", models.FileField(blank=True, upload_to="returns/")),
+                (
+                    "commissioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quarterly_returns",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("services", models.ManyToManyField(related_name="+", to="services.service")),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportDownload',
+            name="ReportDownload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(choices=[('return_xlsx', 'Quarterly return (XLSX)'), ('return_csv', 'Quarterly return (CSV)'), ('ndtms_extract', 'NDTMS client-level extract')], max_length=20)),
-                ('period_from', models.DateField(blank=True, null=True)),
-                ('period_to', models.DateField(blank=True, null=True)),
-                ('rows', models.PositiveIntegerField(blank=True, null=True)),
-                ('quarterly_return', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='downloads', to='services.quarterlyreturn')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.service')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("return_xlsx", "Quarterly return (XLSX)"),
+                            ("return_csv", "Quarterly return (CSV)"),
+                            ("ndtms_extract", "NDTMS client-level extract"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("period_from", models.DateField(blank=True, null=True)),
+                ("period_to", models.DateField(blank=True, null=True)),
+                ("rows", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "quarterly_return",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="downloads",
+                        to="services.quarterlyreturn",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="services.service",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='quarterlyreturn',
-            index=models.Index(fields=['commissioner', 'quarter'], name='services_qu_commiss_be5178_idx'),
+            model_name="quarterlyreturn",
+            index=models.Index(
+                fields=["commissioner", "quarter"], name="services_qu_commiss_be5178_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreturn',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='quarterly_return_progress_percent'),
+            model_name="quarterlyreturn",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="quarterly_return_progress_percent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterlyreturn',
-            constraint=models.CheckConstraint(condition=models.Q(('quarter__regex', '^[0-9]{4}Q[1-4]$')), name='quarterly_return_quarter'),
+            model_name="quarterlyreturn",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quarter__regex", "^[0-9]{4}Q[1-4]$")),
+                name="quarterly_return_quarter",
+            ),
         ),
     ]
