@@ -18,7 +18,7 @@ demo: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py generate_demo --seed 1 --if-empty
 	DEBUG=true $(PY) manage.py demo_logins
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true MFA_REQUIRED=$${MFA_REQUIRED:-false} $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

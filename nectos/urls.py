@@ -3,20 +3,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from services import views as service_views
+from services.security import views as security_views
 
 admin.site.site_header = "NECTOS case management — administration"
 
 urlpatterns = [
     path("", service_views.home, name="home"),
     path("healthz", service_views.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", security_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("services.security.urls")),
+    # One way in: the admin's own login page would skip the second factor.
+    path("admin/login/", security_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("clients.urls")),
+    path("", include("clients.urls_audit")),
     path("", include("keywork.urls")),
     path("", include("outcomes.urls")),
     path("dashboards/", include("services.dashboards.urls")),

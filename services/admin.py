@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from services.models import Membership, Service, User
+from services.security.admin_actions import reset_second_factor
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,6 +15,7 @@ class StaffAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (("Profile", {"fields": ("full_name",)}),)
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
     inlines = [MembershipInline]
+    actions = [reset_second_factor]
 
 
 @admin.register(Service)

@@ -12,6 +12,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "a-long-random-production-secret-value-0987654321",
     "ALLOWED_HOSTS": "nectos.example.nhs.uk",
     "CSRF_TRUSTED_ORIGINS": "https://nectos.example.nhs.uk",
+    "MFA_REQUIRED": "true",
 }
 
 
@@ -50,7 +51,7 @@ def test_a_malformed_boolean_stops_start_up_with_a_clear_message(value):
 
 def test_debug_is_off_unless_set():
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
-    env.update(SECRET_KEY=PRODUCTION["SECRET_KEY"], ALLOWED_HOSTS="x")
+    env.update(SECRET_KEY=PRODUCTION["SECRET_KEY"], ALLOWED_HOSTS="x", MFA_REQUIRED="true")
     result = subprocess.run(
         [
             sys.executable,
