@@ -1,0 +1,96 @@
+"""Reads on the client floor. Everything starts from `visible_to(user)`."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from clients.models import Client, Referral, Sex
+from services.models import Service
+
+SEARCH_LIMIT = 25
+DUPLICATE_LIMIT = 10
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+
+
+def normalise_initials(value: str) -> str:
+    """ "a.b." and "a b" are both AB: initials are stored as capitals only."""
+    return re.sub(r"[^A-Za-z]", "", value or "").upper()
+
+
+def _with_last_referral(clients: QuerySet, user) -> QuerySet:
+    """Annotate the latest referral the user may see, never one elsewhere."""
+    latest = Referral.objects.visible_to(user).filter(client=OuterRef("pk"))
+    latest = latest.order_by("-referral_date", "-pk")
+    return clients.annotate(
+        last_referral_date=Subquery(latest.values("referral_date")[:1]),
+        last_referral_service=Subquery(latest.values("service__name")[:1]),
+    )
+
+
+def possible_duplicates(user, *, initials: str, date_of_birth: dt.date, sex: Sex | str):
+    """Clients of the user's services who may be the person being registered:
+    same initials, date of birth and sex. Bounded."""
+    sex_code = sex.pk if isinstance(sex, Sex) else sex
+    clients = Client.objects.visible_to(user).filter(
+        initials=normalise_initials(initials), date_of_birth=date_of_birth, sex_id=sex_code
+    )
+    return list(
+        _with_last_referral(clients, user).order_by("-last_referral_date", "pk")[:DUPLICATE_LIMIT]
+    )
+
+
+def _parse_date(token: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(token, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    clients: list
+    more: bool
+
+
+def search_clients(user, term: str) -> SearchResult:
+    """Find clients of the user's services by initials, date of birth or
+    reference. Several words narrow the search: "AB 01/06/1985"."""
+    tokens = [t for t in re.split(r"\s+", (term or "").strip()) if t][:4]
+    if not tokens:
+        return SearchResult([], False)
+    clients = Client.objects.visible_to(user)
+    visible_referrals = Referral.objects.visible_to(user)
+    for token in tokens:
+        day = _parse_date(token)
+        if day is not None:
+            clients = clients.filter(date_of_birth=day)
+            continue
+        by_reference = Q(reference__iexact=token) | Q(
+            pk__in=visible_referrals.filter(reference__iexact=token).values("client_id")
+        )
+        letters = normalise_initials(token)
+        if letters and len(letters) <= 4 and letters == token.replace(".", "").upper():
+            clients = clients.filter(
+                by_reference | Q(initials=letters) | Q(preferred_name__istartswith=token)
+            )
+        else:
+            clients = clients.filter(by_reference | Q(preferred_name__istartswith=token))
+    rows = list(
+        _with_last_referral(clients.select_related("sex"), user).order_by(
+            "initials", "date_of_birth", "pk"
+        )[: SEARCH_LIMIT + 1]
+    )
+    return SearchResult(rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT)
+
+
+def open_episode_exists(client: Client, service: Service) -> bool:
+    """Whether the client is in treatment at the service now. Read through
+    the reverse relation so this floor imports nothing from keywork."""
+    return Referral.objects.filter(
+        client=client, service=service, episode__isnull=False, episode__end_date__isnull=True
+    ).exists()

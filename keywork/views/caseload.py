@@ -1,0 +1,137 @@
+"""The keyworker's home (caseload) and the service's waiting list. One view
+serves each page and its HTMX fragment (sorting, switching, paging)."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from clients.access import clinical_required, clinical_services
+from clients.models import Attendance
+from keywork import queries
+
+
+def sort_headers(columns: list[tuple], sort: str, params: dict) -> list[dict]:
+    """Column headers whose links flip the sort; aria-sort says the current one.
+    `columns` are (key or None, label, css classes)."""
+    headers = []
+    for key, label, css in columns:
+        header = {"label": label, "css": css, "url": None, "aria_sort": None}
+        if key:
+            current = sort.lstrip("-") == key
+            descending = sort.startswith("-")
+            following = f"-{key}" if current and not descending else key
+            header["url"] = "?" + urlencode({**params, "sort": following})
+            if current:
+                header["aria_sort"] = "descending" if descending else "ascending"
+        headers.append(header)
+    return headers
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@clinical_required
+@require_GET
+def caseload(request):
+    user = request.user
+    staff = queries.caseload_staff(user)
+    manages = bool(staff)
+    choice = request.GET.get("worker", "all" if manages else "me")
+    worker = user
+    if manages:
+        if choice == "all":
+            worker = None
+        else:
+            wanted = _int_or_none(choice)
+            worker = next((s for s in staff if s.pk == wanted), user)
+            choice = "me" if worker == user else str(worker.pk)
+    else:
+        choice = "me"
+    sort = request.GET.get("sort", queries.DEFAULT_CASELOAD_SORT)
+    if sort.lstrip("-") not in queries.CASELOAD_SORTS:
+        sort = queries.DEFAULT_CASELOAD_SORT
+    page = queries.caseload_page(user, worker=worker, sort=sort, page=request.GET.get("page", 1))
+    # Embedded in the home page (loaded there by HTMX): h2 headings, no URL push.
+    embedded = bool(request.htmx) and request.GET.get("embed") == "1"
+    params = {"worker": choice, **({"embed": "1"} if embedded else {})}
+    columns = [
+        ("client", "Client", ""),
+        ("tier", "Tier", "d-none d-md-table-cell"),
+        ("days", "Days in treatment", ""),
+        ("seen", "Last attended contact", ""),
+        ("next", "Next appointment", ""),
+    ]
+    if worker is None:
+        columns.append(("keyworker", "Keyworker", "d-none d-md-table-cell"))
+    context = {
+        "headers": sort_headers(columns, sort, params),
+        "query": urlencode({**params, "sort": sort}),
+        "page_obj": page,
+        "episodes": page.object_list,
+        "staff": staff,
+        "manages": manages,
+        "worker": worker,
+        "worker_choice": choice,
+        "sort": sort,
+        "unresolved_count": queries.unresolved_appointments(user).count(),
+        "embedded": embedded,
+        "today": timezone.localdate(),
+    }
+    template = "keywork/caseload.html#panel" if request.htmx else "keywork/caseload.html"
+    return render(request, template, context)
+
+
+@clinical_required
+@require_GET
+def waiting_list(request):
+    user = request.user
+    services = list(clinical_services(user))
+    wanted = _int_or_none(request.GET.get("service"))
+    service = next((s for s in services if s.pk == wanted), None)
+    stage = request.GET.get("stage", "")
+    if stage not in queries.Stage.labels:
+        stage = ""
+    sort = request.GET.get("sort", queries.DEFAULT_WAITING_SORT)
+    if sort.lstrip("-") not in queries.WAITING_SORTS:
+        sort = queries.DEFAULT_WAITING_SORT
+    page = queries.waiting_list_page(
+        user, service=service, stage=stage, sort=sort, page=request.GET.get("page", 1)
+    )
+    counts = queries.waiting_counts(user, service=service)
+    params = {"service": service.pk if service else "", "stage": stage}
+    show_service = service is None and len(services) > 1
+    columns = [
+        ("client", "Client", ""),
+        *([("service", "Service", "d-none d-md-table-cell")] if show_service else []),
+        ("days", "Days waiting", ""),
+        ("stage", "Stage", ""),
+        ("last", "Last appointment", "d-none d-md-table-cell"),
+        (None, "Next step", ""),
+    ]
+    context = {
+        "show_service": show_service,
+        "headers": sort_headers(columns, sort, params),
+        "query": urlencode({**params, "sort": sort}),
+        "page_obj": page,
+        "referrals": page.object_list,
+        "services": services,
+        "service": service,
+        "stage": stage,
+        "stages": [(key, queries.Stage.labels[key], counts[key]) for key in queries.Stage.order],
+        "total": sum(counts.values()),
+        "sort": sort,
+        "today": timezone.localdate(),
+        "attendance_choices": Attendance.choices,
+    }
+    template = (
+        "keywork/episodes/waiting_list.html#panel"
+        if request.htmx
+        else "keywork/episodes/waiting_list.html"
+    )
+    return render(request, template, context)

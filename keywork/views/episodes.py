@@ -1,0 +1,103 @@
+"""Start, discharge and reallocate treatment episodes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from clients.access import clinical_required, get_referral_for_user
+from keywork.access import get_episode_for_user, get_managed_episode_for_user
+from keywork.actions import episodes as actions
+from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm
+
+UNPROCESSABLE = 422
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def episode_start(request, pk: int):
+    referral = get_referral_for_user(request.user, pk)
+    client = referral.client
+    if hasattr(referral, "episode"):
+        messages.info(request, "Treatment has already started from this referral.")
+        return redirect("keywork:record", key=client.key)
+    assessed_on = actions.first_attended_assessment(referral)
+    form = EpisodeStartForm(
+        request.POST or None, referral=referral, user=request.user, assessed_on=assessed_on
+    )
+    context = {"form": form, "referral": referral, "client": client, "assessed_on": assessed_on}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.episode_start(
+                    referral=referral,
+                    tier=data["tier"],
+                    keyworker=data["keyworker"],
+                    start_date=data["start_date"],
+                    planned_days=data["planned_days"],
+                    started_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Treatment started.")
+                return redirect("keywork:record", key=client.key)
+        return render(request, "keywork/episodes/start.html", context, status=UNPROCESSABLE)
+    return render(request, "keywork/episodes/start.html", context)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def episode_discharge(request, pk: int):
+    episode = get_episode_for_user(request.user, pk)
+    client = episode.referral.client
+    if not episode.is_open:
+        messages.info(request, "This episode has already ended.")
+        return redirect("keywork:record", key=client.key)
+    form = EpisodeDischargeForm(request.POST or None, episode=episode)
+    context = {"form": form, "episode": episode, "client": client}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.episode_discharge(
+                    episode=episode,
+                    end_date=form.cleaned_data["end_date"],
+                    discharge_reason=form.cleaned_data["discharge_reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    "Episode ended. The door stays open: a new referral brings them back "
+                    "with their history.",
+                )
+                return redirect("keywork:record", key=client.key)
+        return render(request, "keywork/episodes/discharge.html", context, status=UNPROCESSABLE)
+    return render(request, "keywork/episodes/discharge.html", context)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def episode_reassign(request, pk: int):
+    episode = get_managed_episode_for_user(request.user, pk)
+    client = episode.referral.client
+    form = EpisodeReassignForm(request.POST or None, episode=episode)
+    context = {"form": form, "episode": episode, "client": client}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                episode = actions.episode_reassign(
+                    episode=episode,
+                    keyworker=form.cleaned_data["keyworker"],
+                    reassigned_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                name = episode.keyworker.full_name or episode.keyworker.username
+                messages.success(request, f"Now on {name}'s caseload.")
+                return redirect("keywork:record", key=client.key)
+        return render(request, "keywork/episodes/reassign.html", context, status=UNPROCESSABLE)
+    return render(request, "keywork/episodes/reassign.html", context)

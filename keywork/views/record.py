@@ -1,0 +1,35 @@
+"""The client record: who the client is, the current episode on top, their
+history with the service, and a timeline of everything, newest first."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from clients.access import clinical_required, get_client_for_user
+from clients.models import Attendance
+from keywork import queries
+
+
+@clinical_required
+@require_GET
+def client_record(request, key):
+    client = get_client_for_user(request.user, key)
+    record = queries.client_record(request.user, client)
+    timeline = queries.timeline_page(request.user, record, request.GET.get("page", 1))
+    episode = record.current_episode
+    can_reassign = (
+        episode is not None
+        and queries.managed_services(request.user).filter(pk=episode.referral.service_id).exists()
+    )
+    context = {
+        "can_reassign": can_reassign,
+        "client": client,
+        "record": record,
+        "episode": record.current_episode,
+        "timeline": timeline,
+        "today": timezone.localdate(),
+        "attendance_choices": Attendance.choices,
+    }
+    if request.htmx and request.GET.get("page"):
+        return render(request, "keywork/record.html#timeline-page", context)
+    return render(request, "keywork/record.html", context)
