@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class Role(models.TextChoices):
@@ -189,3 +189,56 @@ class ReportDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Service dashboards (services/dashboards) ---------------------------------
+
+
+class SnapshotState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Computing"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class DashboardSnapshot(models.Model):
+    """A service's dashboard figures for one period as things stood on
+    `as_of`, computed by services.metrics and stored. Aggregates only: no
+    client row. `computed_at` is when the figures were worked out; while a
+    refresh runs the previous figures stay readable."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="snapshots")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    as_of = models.DateField()
+    state = models.CharField(max_length=10, choices=SnapshotState.choices, default="queued")
+    progress = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    computed_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["service__code", "-period_start", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "period_start", "period_end", "as_of"],
+                name="dashboard_snapshot_once_per_cohort",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=F("period_end")),
+                name="dashboard_snapshot_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="dashboard_snapshot_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code} {self.period_start}–{self.period_end} as of {self.as_of}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in (SnapshotState.QUEUED, SnapshotState.RUNNING)
