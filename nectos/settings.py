@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -217,9 +218,20 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    # A Redis that accepts but never answers held a publish for
+    # socket_timeout: 5 s measured at 5, 2.1 s at 2 (docs/outcomes.md).
+    "socket_timeout": 2,
     "max_retries": 1,
+    # With late acks an unacknowledged task is redelivered after this long:
+    # keep it above the longest task time limit and retry countdown.
+    "visibility_timeout": 3600,
 }
+# A task still running when the broker connection drops cannot be acked:
+# cancel it and let redelivery run it again (tasks are idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# No task may hold a worker for ever.
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -228,6 +240,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE: dict = {}
+# outcomes: follow-up states, notifications and digests each morning, and a
+# sweeper that catches up whatever a lost publish left behind.
+CELERY_BEAT_SCHEDULE["outcomes-daily"] = {
+    "task": "outcomes.daily_followups",
+    "schedule": crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["outcomes-sweep"] = {"task": "outcomes.sweep_followups", "schedule": 300.0}
 
 # --- Cache ----------------------------------------------------------------
 CACHES = {
@@ -249,6 +268,8 @@ EMAIL_BACKEND = envstr(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "nectos@localhost")
+# Where emailed links point (the digest's link to the caseload).
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class OutcomesConfig(AppConfig):
     name = "outcomes"
+
+    def ready(self) -> None:
+        from keywork.signals import episode_ended, episode_started
+        from outcomes import receivers
+
+        episode_started.connect(receivers.on_episode_started, dispatch_uid="outcomes.started")
+        episode_ended.connect(receivers.on_episode_ended, dispatch_uid="outcomes.ended")

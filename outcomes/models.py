@@ -1,11 +1,15 @@
+import datetime as dt
+
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from keywork.models import Episode
-from services.models import Service
+from services.models import Service, Tier
 
 
 class Timepoint(models.TextChoices):
@@ -18,6 +22,14 @@ class Timepoint(models.TextChoices):
 class ReportedBy(models.TextChoices):
     KEYWORKER = "keyworker", "Keyworker"
     CLIENT = "client", "Client self-report"
+
+
+# A baseline describes the 30 days before referral, so it may be dated up to
+# 30 days before the episode starts (issue 5).
+BASELINE_DAYS_BEFORE_START = 30
+# Tier 4: cravings and self-rated health at admission and discharge (issue 4)
+# are the baseline and exit forms' ratings.
+RATED_TIMEPOINTS = (Timepoint.BASELINE, Timepoint.EXIT)
 
 
 def _days() -> list:
@@ -103,3 +115,223 @@ class OutcomeForm(models.Model):
         if not self.crack_days:
             return 0
         return self.crack_days * (self.crack_spend_per_day or 0)
+
+    def clean(self) -> None:
+        """The issue's rules, next to the field they concern. The database
+        constraints above are the backstop; this is the clear message."""
+        errors: dict[str, str] = {}
+        if self.crack_days is not None:
+            if self.crack_days > 0 and self.crack_spend_per_day is None:
+                errors["crack_spend_per_day"] = (
+                    "Enter the typical spend per using day: crack was used on at least one day."
+                )
+            elif self.crack_days == 0 and self.crack_spend_per_day is not None:
+                errors["crack_spend_per_day"] = (
+                    "Leave the spend empty when crack was used on no days."
+                )
+        episode = self.episode if self.episode_id else None
+        if episode is not None and self.form_date is not None:
+            today = timezone.localdate()
+            earliest = episode.start_date
+            if self.timepoint == Timepoint.BASELINE:
+                earliest -= dt.timedelta(days=BASELINE_DAYS_BEFORE_START)
+            if self.form_date > today:
+                errors["form_date"] = "The form date cannot be in the future."
+            elif self.form_date < earliest:
+                errors["form_date"] = f"The form date must be on or after {earliest:%-d %B %Y}" + (
+                    " (up to 30 days before the episode started)."
+                    if self.timepoint == Timepoint.BASELINE
+                    else ", when the episode started."
+                )
+            elif episode.end_date is not None and self.form_date > episode.end_date:
+                errors["form_date"] = (
+                    f"The form date must be on or before {episode.end_date:%-d %B %Y}, "
+                    "when the episode ended."
+                )
+        if (
+            episode is not None
+            and episode.tier == Tier.RESIDENTIAL
+            and self.timepoint in RATED_TIMEPOINTS
+            and self.cravings is None
+        ):
+            errors["cravings"] = (
+                "Record cravings (0 to 10): residential ratings are taken at "
+                "admission and discharge."
+            )
+        if (
+            episode is not None
+            and self.timepoint
+            and self.reported_by
+            and "timepoint" not in errors
+            and OutcomeForm.objects.filter(
+                episode=episode, timepoint=self.timepoint, reported_by=self.reported_by
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["timepoint"] = duplicate_message(self.timepoint, self.reported_by)
+        if errors:
+            raise ValidationError(errors)
+
+
+def duplicate_message(timepoint: str, reported_by: str) -> str:
+    return (
+        f"This episode already has a {Timepoint(timepoint).label} form "
+        f"({ReportedBy(reported_by).label.lower()}). Edit that form instead."
+    )
+
+
+# --- Follow-up ------------------------------------------------------------
+
+# Day-N reviews and the half-width of their window (domain.md): due from
+# start + N - 7, overdue after start + N + 7.
+FOLLOW_UP_DAYS: dict[str, int] = {Timepoint.DAY30: 30, Timepoint.DAY90: 90}
+WINDOW_DAYS = 7
+
+
+class FollowUpState(models.TextChoices):
+    UPCOMING = "upcoming", "Upcoming"
+    DUE = "due", "Due"
+    OVERDUE = "overdue", "Overdue"
+    DONE = "done", "Done"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+OUTSTANDING = (FollowUpState.DUE, FollowUpState.OVERDUE)
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FollowUpQuerySet":
+        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+
+    def outstanding(self) -> "FollowUpQuerySet":
+        return self.filter(state__in=OUTSTANDING)
+
+
+class FollowUp(models.Model):
+    """One row per episode and day-N review: PostgreSQL holds the truth about
+    who is due. Written in the transaction of whatever changes it (a form
+    saved, an episode started or ended) and brought up to date for the day
+    by the sweeper (outcomes.actions.followups_sweep)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="followups")
+    timepoint = models.CharField(max_length=10, choices=Timepoint.choices)
+    state = models.CharField(
+        max_length=20, choices=FollowUpState.choices, default=FollowUpState.UPCOMING
+    )
+    # The as-of date the state was last changed for, and when.
+    state_as_of = models.DateField(null=True, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["episode_id", "timepoint"]
+        indexes = [models.Index(fields=["state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "timepoint"], name="followup_once_per_episode_timepoint"
+            ),
+            models.CheckConstraint(
+                condition=Q(timepoint__in=list(FOLLOW_UP_DAYS)), name="followup_day_n_only"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_timepoint_display()} follow-up: {self.get_state_display()}"
+
+    @property
+    def days(self) -> int:
+        return FOLLOW_UP_DAYS[self.timepoint]
+
+    @property
+    def due_from(self):
+        return self.episode.start_date + dt.timedelta(days=self.days - WINDOW_DAYS)
+
+    @property
+    def overdue_after(self):
+        return self.episode.start_date + dt.timedelta(days=self.days + WINDOW_DAYS)
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.state in OUTSTANDING
+
+
+def followup_state(
+    *, start: dt.date, end: dt.date | None, done: bool, as_of: dt.date, days: int
+) -> str:
+    """The state of a day-`days` follow-up on `as_of`. The sweeper computes
+    the same thing in SQL (outcomes.actions.state_expression); a test holds
+    the two together on the window edges."""
+    if done:
+        return FollowUpState.DONE
+    if end is not None and end <= as_of:
+        return FollowUpState.NOT_APPLICABLE
+    if as_of < start + dt.timedelta(days=days - WINDOW_DAYS):
+        return FollowUpState.UPCOMING
+    if as_of <= start + dt.timedelta(days=days + WINDOW_DAYS):
+        return FollowUpState.DUE
+    return FollowUpState.OVERDUE
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> "NotificationQuerySet":
+        """A user's own notifications, still inside the services they work in."""
+        return self.filter(recipient=user).filter(
+            followup__episode__referral__service__in=Service.objects.clinical_for(user)
+        )
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Tells a keyworker that a follow-up became due or overdue. At most one
+    per recipient, follow-up and kind: the sweeper may run twice, or in two
+    workers at once, and nobody hears the same thing twice."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Form due"
+        OVERDUE = "overdue", "Form overdue"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "followup", "kind"], name="notification_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+
+class DigestSent(models.Model):
+    """The daily digest went to this person on this day: never twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    due = models.PositiveIntegerField()
+    overdue = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient} on {self.day}"

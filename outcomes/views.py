@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from outcomes import actions, queries
+from outcomes.access import get_episode_for_user, get_form_for_user
+from outcomes.forms import OutcomeFormForm, initial_for
+from outcomes.models import OutcomeForm
+from services.models import Service
+
+
+def _next_url(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _save(request, form: OutcomeFormForm, template_context: dict):
+    if form.is_valid():
+        try:
+            saved = actions.outcome_form_save(
+                form=form.instance,
+                recorded_by=request.user,
+                fields={name: form.cleaned_data[name] for name in actions.FORM_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{saved.get_timepoint_display()} form saved.")
+            fallback = reverse("outcomes:episode", args=[saved.episode_id])
+            return HttpResponseRedirect(_next_url(request, fallback))
+    status = 400 if form.is_bound else 200
+    return render(request, "outcomes/form.html", {**template_context, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def form_create(request, episode_pk: int):
+    episode = get_episode_for_user(request.user, episode_pk)
+    form = OutcomeFormForm(
+        request.POST or None,
+        instance=OutcomeForm(episode=episode),
+        episode=episode,
+        initial=initial_for(episode, request.GET.get("timepoint")),
+    )
+    return _save(request, form, {"episode": episode, "next": _next_url(request, "")})
+
+
+@require_http_methods(["GET", "POST"])
+def form_edit(request, pk: int):
+    outcome_form = get_form_for_user(request.user, pk)
+    episode = outcome_form.episode
+    form = OutcomeFormForm(request.POST or None, instance=outcome_form, episode=episode)
+    return _save(request, form, {"episode": episode, "next": _next_url(request, "")})
+
+
+@require_GET
+def episode(request, episode_pk: int):
+    """One episode's forms beside its baseline, and its follow-ups."""
+    episode = get_episode_for_user(request.user, episode_pk)
+    prefetch_related_objects([episode], "outcome_forms", "followups")
+    return render(request, "outcomes/episode.html", {"episode": episode})
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """A keyworker's follow-ups: what is due or overdue now, and what they
+    were told and when."""
+    if request.method == "POST":
+        actions.notifications_mark_read(user=request.user)
+        messages.success(request, "Notifications marked as read.")
+        return HttpResponseRedirect(reverse("outcomes:notifications"))
+    context = {
+        "outstanding": list(queries.my_outstanding_followups(request.user)),
+        "notifications": queries.notifications_for(request.user),
+    }
+    return render(request, "outcomes/notifications.html", context)
+
+
+@require_GET
+def overdue(request):
+    """A manager's view: overdue forms by keyworker in the services they manage."""
+    managed = list(Service.objects.managed_by(request.user))
+    if not managed:
+        raise Http404("Managers only")
+    context = {"services": managed, "keyworkers": queries.overdue_by_keyworker(request.user)}
+    return render(request, "outcomes/overdue.html", context)
