@@ -26,11 +26,10 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request.request_id = new_request_id()
-        token = current_request_id.set(request.request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        # Left set until request_finished: Django logs 4xx/5xx responses
+        # after the middleware chain has returned.
+        current_request_id.set(request.request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

@@ -5,6 +5,9 @@ import logging
 import uuid
 from contextvars import ContextVar
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 current_request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 
@@ -18,3 +21,8 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
         return True
+
+
+@receiver(request_finished)
+def _forget_request_id(**kwargs) -> None:
+    current_request_id.set("-")
