@@ -1,0 +1,175 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from clients.models import AccessEvent, AccessKind
+from services.models import Role
+from tests.factories import EpisodeFactory, MembershipFactory, ReferralFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Client is transferring to our service from Service A"
+
+
+@pytest.fixture
+def client_a(service_a, alice):
+    referral = ReferralFactory(
+        service=service_a, client__initials="QZ", client__date_of_birth=dt.date(1980, 2, 3)
+    )
+    EpisodeFactory(referral=referral, keyworker=alice)
+    return referral.client
+
+
+@pytest.fixture
+def bob_with_email(bob):
+    bob.email = "bob@service-a.example"
+    bob.save(update_fields=["email"])
+    return bob
+
+
+def test_a_keyworker_of_another_service_cannot_open_the_record_directly(
+    client_as, charlie, client_a
+):
+    assert client_as(charlie).get(f"/clients/{client_a.key}/").status_code == 404
+
+
+def test_with_a_reason_a_keyworker_of_another_service_opens_it_read_only(
+    client_as, charlie, service_b, client_a, bob_with_email
+):
+    response = client_as(charlie).post(
+        "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert client_a.reference in page
+    assert 'data-testid="break-glass-notice"' in page
+    assert "Episodes" in page
+
+    event = AccessEvent.objects.get(user=charlie)
+    assert event.kind == AccessKind.BREAK_GLASS
+    assert event.reason == REASON
+    assert event.client == client_a
+    assert (event.role, event.service) == ("keyworker", service_b)
+
+
+def test_initials_and_date_of_birth_find_the_client_too(client_as, charlie, client_a):
+    response = client_as(charlie).post(
+        "/break-glass/", {"initials": "qz", "date_of_birth": "1980-02-03", "reason": REASON}
+    )
+    assert response.status_code == 200
+    assert AccessEvent.objects.get(user=charlie).client == client_a
+
+
+def test_the_clients_service_manager_is_emailed_without_client_identifiers(
+    client_as, charlie, client_a, bob_with_email, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(charlie).post(
+            "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["bob@service-a.example"]
+    assert "Charlie Keyworker" in message.body
+    assert "Service A" in message.subject
+    text = message.subject + message.body
+    for identifier in [client_a.reference, client_a.initials, "1980", str(client_a.key), REASON]:
+        assert identifier not in text
+
+
+def test_the_notice_goes_through_celery_with_ids_only(
+    client_as,
+    charlie,
+    service_a,
+    client_a,
+    bob_with_email,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from services.security import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.break_glass_notify, "delay", lambda *a, **k: sent.append((a, k)))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(charlie).post(
+            "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+        )
+    assert sent == [((charlie.pk, [service_a.pk]), {})]
+
+
+def test_a_reason_is_required(client_as, charlie, client_a):
+    response = client_as(charlie).post("/break-glass/", {"reference": client_a.reference})
+    assert response.status_code == 422
+    assert "This field is required" in response.content.decode()
+    assert client_a.reference not in response.content.decode().split("<form")[0]
+    assert not AccessEvent.objects.exists()
+
+
+def test_a_short_reason_is_refused(client_as, charlie, client_a):
+    response = client_as(charlie).post(
+        "/break-glass/", {"reference": client_a.reference, "reason": "need it"}
+    )
+    assert response.status_code == 422
+    assert not AccessEvent.objects.exists()
+
+
+def test_no_match_and_several_matches_get_the_same_answer(client_as, charlie, service_a, client_a):
+    ReferralFactory(
+        service=service_a, client__initials="QZ", client__date_of_birth=dt.date(1980, 2, 3)
+    )
+    browser = client_as(charlie)
+    nothing = browser.post("/break-glass/", {"reference": "NO-SUCH-REF", "reason": REASON})
+    several = browser.post(
+        "/break-glass/", {"initials": "QZ", "date_of_birth": "1980-02-03", "reason": REASON}
+    )
+    assert nothing.status_code == several.status_code == 422
+    assert "No single client matches" in nothing.content.decode()
+    assert "No single client matches" in several.content.decode()
+    assert not AccessEvent.objects.exists()
+    assert not mail.outbox
+
+
+def test_opening_a_client_of_ones_own_service_is_an_ordinary_view(
+    client_as, alice, client_a, bob_with_email
+):
+    client_as(alice).post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    assert AccessEvent.objects.get(user=alice).kind == AccessKind.VIEW
+    assert not mail.outbox
+
+
+@pytest.mark.parametrize("persona", ["dora", "admin_user"])
+def test_commissioners_and_administrators_cannot_break_glass(request, client_as, client_a, persona):
+    user = request.getfixturevalue(persona)
+    browser = client_as(user)
+    assert browser.get("/break-glass/").status_code == 404
+    response = browser.post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    assert response.status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+def test_the_manager_sees_break_glass_access_in_their_log(
+    client_as, charlie, bob, client_a, service_b
+):
+    client_as(charlie).post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    response = client_as(bob).get("/break-glass/log/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Charlie Keyworker" in page
+    assert REASON in page
+    assert client_a.reference in page
+
+
+def test_another_services_manager_does_not_see_it(client_as, charlie, service_b, client_a):
+    manager_b = UserFactory(username="manager_b")
+    MembershipFactory(user=manager_b, service=service_b, role=Role.MANAGER)
+    client_as(charlie).post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    page = client_as(manager_b).get("/break-glass/log/").content.decode()
+    assert client_a.reference not in page
+    assert "No break-glass access so far" in page
+
+
+@pytest.mark.parametrize("persona", ["alice", "charlie", "dora", "admin_user"])
+def test_only_managers_have_a_break_glass_log(request, client_as, persona):
+    user = request.getfixturevalue(persona)
+    assert client_as(user).get("/break-glass/log/").status_code == 404
