@@ -151,6 +151,11 @@ class FormRow:
             return None
         return Decimal(self.form.monthly_spend) - Decimal(self.baseline.monthly_spend)
 
+    @property
+    def spend_change_abs(self) -> Decimal | None:
+        change = self.spend_change
+        return None if change is None else abs(change)
+
 
 @dataclass(frozen=True)
 class EpisodeOutcomes:

@@ -1,6 +1,11 @@
-"""Keywork tells; outcomes listens. keywork.signals are sent inside the
-transaction of the action that starts or ends an episode, so the follow-up
-rows change in that same transaction."""
+"""Keywork tells; outcomes listens, so keywork never imports outcomes.
+
+keywork.signals are sent inside the transaction of the action that starts
+or ends an episode, so the follow-up rows change in that same transaction.
+keywork.queries sends *_loaded after a page's episodes are loaded: one
+prefetch per relation for the whole page keeps its query count constant."""
+
+from django.db.models import prefetch_related_objects
 
 from outcomes.actions import followups_for_episode_refresh
 
@@ -11,3 +16,13 @@ def on_episode_started(sender, *, episode, **kwargs) -> None:
 
 def on_episode_ended(sender, *, episode, **kwargs) -> None:
     followups_for_episode_refresh(episode=episode)
+
+
+def on_caseload_loaded(sender, *, episodes, **kwargs) -> None:
+    """Follow-up badges on the caseload: one query for the page."""
+    prefetch_related_objects(episodes, "followups")
+
+
+def on_record_loaded(sender, *, episodes, **kwargs) -> None:
+    """The outcome panel on the client record: two queries for all episodes."""
+    prefetch_related_objects(episodes, "outcome_forms", "followups")
