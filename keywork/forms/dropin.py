@@ -1,0 +1,36 @@
+"""Drop-in forms: a session, and the anonymous count."""
+
+from django import forms
+from django.utils import timezone
+
+from clients.forms import DateInput, PathwayForm
+from services.models import Service
+
+
+class DropInSessionForm(PathwayForm):
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
+    session_date = forms.DateField(label="Date", widget=DateInput)
+    label = forms.CharField(
+        max_length=60, required=False, help_text="Optional, for example: Evening."
+    )
+    anonymous_count = forms.IntegerField(
+        label="Anonymous attendances",
+        min_value=0,
+        max_value=10000,
+        initial=0,
+        help_text="People who came but gave no name. You can count at the door later.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = (
+            Service.objects.clinical_for(user).filter(open_access_drop_in=True).order_by("name")
+        )
+        if not self.is_bound:
+            self.initial.setdefault("session_date", timezone.localdate())
+
+
+class AnonymousCountForm(PathwayForm):
+    anonymous_count = forms.IntegerField(
+        label="Anonymous attendances", min_value=0, max_value=10000
+    )

@@ -1,0 +1,107 @@
+"""The care plan of an episode: goals in the client's words and their
+reviews. Thin: fetch through keywork.access, validate, call one action."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from clients.access import clinical_required
+from keywork.access import get_episode_for_user, get_goal_for_user
+from keywork.actions import careplans as actions
+from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm
+from keywork.models import Goal, GoalReview, GoalStatus
+
+UNPROCESSABLE = 422
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+def _goals(episode):
+    return list(
+        Goal.objects.filter(care_plan__episode=episode)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("reviews", queryset=GoalReview.objects.select_related("reviewed_by"))
+        )
+        .order_by("status", "next_review_date", "pk")
+    )
+
+
+def _plan_url(goal: Goal) -> str:
+    return reverse("keywork:care_plan", args=[goal.care_plan.episode_id]) + f"#goal-{goal.pk}"
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def care_plan(request, episode_id: int):
+    """The plan, and the form to add a goal. Queries: standing, episode,
+    goals with who set them, their reviews with who reviewed."""
+    episode = get_episode_for_user(request.user, episode_id)
+    form = GoalForm(request.POST or None, auto_id="id_new_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = actions.goal_add(episode=episode, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Goal added to the care plan.")
+            return redirect(_plan_url(goal))
+    goals = _goals(episode)
+    for goal in goals:
+        if goal.status == GoalStatus.OPEN and episode.is_open:
+            goal.review_form = GoalReviewForm(auto_id=f"id_g{goal.pk}_%s")
+    context = {
+        "episode": episode,
+        "form": form,
+        "today": timezone.localdate(),
+        "open_goals": [g for g in goals if g.status == GoalStatus.OPEN],
+        "closed_goals": [g for g in goals if g.status != GoalStatus.OPEN],
+    }
+    status = UNPROCESSABLE if request.method == "POST" else 200
+    return render(request, "keywork/careplans/care_plan.html", context, status=status)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def goal_review(request, pk: int):
+    goal = get_goal_for_user(request.user, pk)
+    form = GoalReviewForm(request.POST or None, auto_id=f"id_g{goal.pk}_%s")
+    context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.goal_review(goal=goal, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Review recorded.")
+                return redirect(_plan_url(goal))
+        return render(request, "keywork/careplans/goal_review.html", context, status=UNPROCESSABLE)
+    return render(request, "keywork/careplans/goal_review.html", context)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, pk: int):
+    goal = get_goal_for_user(request.user, pk)
+    initial = {"text": goal.text, "domain": goal.domain, "target_date": goal.target_date}
+    form = GoalEditForm(request.POST or None, initial=initial)
+    context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.goal_update(goal=goal, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Goal updated. The earlier wording is kept in history.")
+                return redirect(_plan_url(goal))
+        return render(request, "keywork/careplans/goal_edit.html", context, status=UNPROCESSABLE)
+    return render(request, "keywork/careplans/goal_edit.html", context)

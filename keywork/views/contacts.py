@@ -1,0 +1,256 @@
+"""Contacts and booked keywork appointments. Thin: fetch through
+keywork.access, validate a form, call one action, render or redirect.
+
+The contact logger is one view for the page and its HTMX fragment: the
+caseload and the client record open it in place, a plain GET shows it as
+a page. An invalid form comes back with status 422 and a message next to
+each field at fault; a logged contact sends the `contactLogged` event so the
+timeline reloads."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients.access import clinical_required
+from keywork.access import (
+    get_contact_for_user,
+    get_episode_for_user,
+    get_keywork_appointment_for_user,
+)
+from keywork.actions import contacts as actions
+from keywork.forms.contacts import (
+    AbsenceForm,
+    AppointmentForm,
+    ContactDeleteForm,
+    ContactForm,
+    ContactLogForm,
+)
+from keywork.history import contact_history, deleted_contacts
+from keywork.models import Contact
+
+UNPROCESSABLE = 422
+LOGGER = "keywork/contacts/_logger.html"
+CONTACTS_PER_PAGE = 50
+
+
+def _fields(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "contact_date": data["contact_date"],
+        "contact_type": data["contact_type"],
+        "mode": data["mode"],
+        "duration_minutes": data["duration_minutes"],
+        "attendance": data["attendance"],
+        "interventions": data["interventions"],
+        "note": data["note"],
+    }
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request, episode_id: int):
+    episode = get_episode_for_user(request.user, episode_id)
+    context = {"episode": episode}
+    if request.method == "GET" and request.GET.get("closed"):
+        return render(request, f"{LOGGER}#closed", context | {"cancelled": True})
+
+    appointment = None
+    appointment_id = request.POST.get("appointment") or request.GET.get("appointment")
+    if appointment_id and str(appointment_id).isdigit():
+        appointment = get_keywork_appointment_for_user(request.user, int(appointment_id))
+        if appointment.episode_id != episode.pk:
+            appointment = None
+    initial = None
+    if appointment is not None and request.method == "GET":
+        initial = {
+            "contact_date": min(
+                appointment.appointment_date, episode.end_date or appointment.appointment_date
+            ),
+            "contact_type": appointment.contact_type,
+            "mode": appointment.mode,
+            "duration_minutes": 60,
+            "attendance": "attended",
+            "appointment": appointment.pk,
+        }
+    form = ContactLogForm(request.POST or None, episode=episode, initial=initial)
+    context |= {"form": form, "appointment": appointment}
+    template = f"{LOGGER}#open" if request.htmx else "keywork/contacts/new.html"
+    if request.method == "GET":
+        return render(request, template, context)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = actions.contact_log(
+                episode=episode,
+                by=request.user,
+                appointment=appointment,
+                next_appointment_date=data["next_appointment_date"],
+                next_appointment_time=data["next_appointment_time"],
+                **_fields(form),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if request.htmx:
+                response = render(
+                    request,
+                    f"{LOGGER}#closed",
+                    {
+                        "episode": episode,
+                        "logged": contact,
+                        "booked": data["next_appointment_date"],
+                    },
+                )
+                response["HX-Trigger"] = json.dumps({"contactLogged": {"episode": episode.pk}})
+                return response
+            messages.success(request, "Contact logged.")
+            return redirect("keywork:episode_contacts", episode_id=episode.pk)
+    return render(request, template, context, status=UNPROCESSABLE)
+
+
+@clinical_required
+def episode_contacts(request, episode_id: int):
+    """Every contact of an episode, newest first, a page at a time, with the
+    contacts deleted from it. Queries: standing, episode, count, page of
+    contacts, their interventions, deleted-contact events, their users."""
+    episode = get_episode_for_user(request.user, episode_id)
+    contacts = (
+        Contact.objects.filter(episode=episode)
+        .select_related("recorded_by")
+        .prefetch_related("interventions")
+    )
+    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"episode": episode, "page": page, "deleted": deleted_contacts(episode)}
+    if request.htmx and request.GET.get("fragment") == "list":
+        return render(request, "keywork/contacts/episode_contacts.html#list", context)
+    return render(request, "keywork/contacts/episode_contacts.html", context)
+
+
+@clinical_required
+def contact_detail(request, pk: int):
+    """A contact and its history. Queries: standing, contact (with its
+    episode, client, service), interventions, the appointment it resolved,
+    then the four history queries."""
+    contact = get_contact_for_user(request.user, pk)
+    context = {
+        "contact": contact,
+        "episode": contact.episode,
+        "interventions": list(contact.interventions.all()),
+        "history": contact_history(contact),
+    }
+    return render(request, "keywork/contacts/detail.html", context)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk: int):
+    contact = get_contact_for_user(request.user, pk)
+    initial = {
+        "contact_date": contact.contact_date,
+        "contact_type": contact.contact_type,
+        "mode": contact.mode,
+        "duration_minutes": contact.duration_minutes,
+        "attendance": contact.attendance,
+        "interventions": list(contact.interventions.values_list("code", flat=True)),
+        "note": contact.note,
+    }
+    form = ContactForm(request.POST or None, episode=contact.episode, initial=initial)
+    context = {"contact": contact, "episode": contact.episode, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.contact_update(contact=contact, by=request.user, **_fields(form))
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request, "Contact corrected. The earlier version is in its history."
+                )
+                return redirect("keywork:contact_detail", pk=contact.pk)
+        return render(request, "keywork/contacts/edit.html", context, status=UNPROCESSABLE)
+    return render(request, "keywork/contacts/edit.html", context)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def contact_delete(request, pk: int):
+    contact = get_contact_for_user(request.user, pk)
+    form = ContactDeleteForm(request.POST or None)
+    context = {"contact": contact, "episode": contact.episode, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.contact_delete(
+                    contact=contact, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Contact deleted. The deletion is kept in the history.")
+                return redirect("keywork:episode_contacts", episode_id=contact.episode_id)
+        return render(request, "keywork/contacts/delete.html", context, status=UNPROCESSABLE)
+    return render(request, "keywork/contacts/delete.html", context)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def appointment_new(request, episode_id: int):
+    episode = get_episode_for_user(request.user, episode_id)
+    form = AppointmentForm(request.POST or None)
+    context = {"episode": episode, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.appointment_book(episode=episode, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Appointment booked.")
+                return redirect("keywork:week")
+        return render(
+            request, "keywork/contacts/appointment_form.html", context, status=UNPROCESSABLE
+        )
+    return render(request, "keywork/contacts/appointment_form.html", context)
+
+
+@clinical_required
+@require_POST
+def appointment_absence(request, pk: int):
+    """Resolve a booked appointment as a DNA or a cancellation, from My week."""
+    appointment = get_keywork_appointment_for_user(request.user, pk)
+    form = AbsenceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose what happened.", status=UNPROCESSABLE)
+    try:
+        actions.appointment_record_absence(
+            appointment=appointment, by=request.user, attendance=form.cleaned_data["attendance"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("keywork:week")
+    messages.success(request, "Outcome recorded.")
+    return redirect("keywork:week")
+
+
+@clinical_required
+@require_POST
+def appointment_delete(request, pk: int):
+    appointment = get_keywork_appointment_for_user(request.user, pk)
+    try:
+        actions.appointment_delete(appointment=appointment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Booking removed.")
+    return redirect(reverse("keywork:week"))

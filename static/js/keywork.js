@@ -1,0 +1,53 @@
+// Keywork pages: the contact logger and the group register. No inline
+// scripts: the CSP forbids them.
+
+// An invalid form comes back with status 422 and its messages: swap it in
+// (htmx leaves 4xx responses alone by default). Same rule as pathway.js, so
+// the logger works on any page that loads either file.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// The logger's keyboard path: focus lands on the first intervention, Space
+// ticks it, Enter saves (browsers do not submit a form from a checkbox on
+// their own), Escape cancels.
+document.addEventListener("keydown", (event) => {
+  const el = event.target;
+  if (!(el instanceof HTMLElement)) return;
+  const form = el.closest("form");
+  if (!form) return;
+  if (
+    event.key === "Enter" &&
+    el instanceof HTMLInputElement &&
+    el.type === "checkbox" &&
+    form.hasAttribute("data-enter-submits")
+  ) {
+    event.preventDefault();
+    form.requestSubmit();
+  } else if (event.key === "Escape" && form.hasAttribute("data-contact-form")) {
+    const cancel = form.querySelector("[data-cancel]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  }
+});
+
+// Only an attended contact has a length: switch the minutes box off otherwise
+// (a disabled box is not sent, and the server drops it too).
+function syncDurations(root) {
+  root.querySelectorAll("select[data-attendance]").forEach((select) => {
+    const box = document.getElementById(select.dataset.duration);
+    if (box) box.disabled = select.value !== "attended";
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target instanceof HTMLSelectElement && event.target.hasAttribute("data-attendance")) {
+    syncDurations(event.target.form || document);
+  }
+});
+document.addEventListener("DOMContentLoaded", () => syncDurations(document));
+document.addEventListener("htmx:afterSwap", (event) => syncDurations(event.detail.target));
