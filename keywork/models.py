@@ -87,7 +87,8 @@ class Episode(models.Model):
                 name="episode_end_not_before_start",
             ),
             models.CheckConstraint(
-                condition=Q(tier=4, planned_days__gt=0)
+                # isnull=False too: NULL > 0 is NULL, and a CHECK passes on NULL.
+                condition=Q(tier=4, planned_days__isnull=False, planned_days__gt=0)
                 | (~Q(tier=4) & Q(planned_days__isnull=True)),
                 name="episode_planned_days_for_tier4_only",
             ),
