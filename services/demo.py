@@ -1,6 +1,7 @@
 """The demo's services and staff: five services shaped like the study's
 (one Tier 4 residential), with staff in every role."""
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from services.models import Membership, Role, Service, User
@@ -48,6 +49,9 @@ def demo_services_and_staff() -> None:
                 "day_programme_weeks": weeks,
             },
         )
+    # One hash for everyone: the password is shared anyway, and hashing it
+    # fourteen times would be most of the demo's loading time.
+    password = make_password(DEMO_PASSWORD)
     for username, full_name, roles, superuser in STAFF:
         user, created = User.objects.get_or_create(
             username=username,
@@ -59,7 +63,7 @@ def demo_services_and_staff() -> None:
             },
         )
         if created or not user.has_usable_password():
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save(update_fields=["password"])
         for code, role in roles:
             Membership.objects.update_or_create(
@@ -77,3 +81,23 @@ def demo_logins() -> list[tuple[str, str]]:
             what = f"{Role(roles[0][1]).label.lower()} ({codes})"
         rows.append((username, what))
     return rows
+
+
+def demo_profiles():
+    """The shape of each demo service's three years (services.interchange.synthetic)."""
+    from services.interchange.synthetic import ServiceProfile
+
+    return [
+        # The study's most intensive service: keywork every ~4 days.
+        ServiceProfile(
+            "NTH", 3, 720, [("alice", 0.62), ("erin", 0.38)], 3.3, open_access=True,
+            group_weekday=3,
+        ),
+        # No open access: a waiting list, and keywork every ~10 days.
+        ServiceProfile("EST", 3, 460, [("charlie", 0.5), ("maya", 0.5)], 8.5),
+        ServiceProfile("STH", 2, 440, [("gita", 1.0)], 9.5, open_access=True, group_weekday=1),
+        ServiceProfile("WST", 3, 300, [("isla", 1.0)], 9.0, programme_weeks=12),
+        ServiceProfile(
+            "RES", 4, 170, [("kemi", 1.0)], 8.0, group_weekday=0, planned_days=(84, 84, 56, 42)
+        ),
+    ]  # fmt: skip

@@ -1,11 +1,14 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from services.demo import demo_services_and_staff
 from services.models import Service
 
 
 class Command(BaseCommand):
-    help = "Load deterministic demo data: services, staff and a NECTOS-shaped pathway."
+    help = (
+        "Load deterministic NECTOS-shaped demo data: five services with staff in every role "
+        "and three years of pathway records, written as a bundle and imported through "
+        "import_bundle. --scale national bulk-loads 150 services instead (docs/interchange.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1)
@@ -14,10 +17,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already holds services (a second `make demo`).",
         )
+        parser.add_argument("--scale", choices=["demo", "national"], default="demo")
 
-    def handle(self, *args, seed: int, if_empty: bool, **options):
+    def handle(self, *args, seed: int, if_empty: bool, scale: str, **options):
         if if_empty and Service.objects.exists():
             self.stdout.write("Demo data already loaded; reusing it.")
             return
-        demo_services_and_staff()
+        if scale == "national":
+            from services.interchange.national import generate_national
+
+            for line in generate_national(seed=seed, log=self.stdout.write):
+                self.stdout.write(line)
+            return
+        from services.interchange.generate import generate_demo
+
+        report = generate_demo(seed=seed)
+        for line in report.lines():
+            self.stdout.write(line)
+        if not report.ok:
+            raise CommandError("the demo bundle did not import (see above)")
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {seed})."))
