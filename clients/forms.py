@@ -89,8 +89,8 @@ class ReferralForm(PathwayForm):
     ethnicity = forms.ModelChoiceField(
         label="Ethnic category",
         queryset=EthnicCategory.objects.all(),
-        required=False,
         empty_label="Choose…",
+        help_text="“Not stated” is one of the choices.",
     )
     preferred_name = forms.CharField(
         max_length=60, required=False, help_text="Optional: what the client likes to be called."
@@ -138,6 +138,9 @@ class ReferralForm(PathwayForm):
         if client is not None:
             for name in self.CLIENT_FIELDS:
                 del self.fields[name]
+        elif self.data.get("client_choice", NEW_CLIENT) not in ("", NEW_CLIENT):
+            # A known client was chosen: their recorded details stand.
+            self.fields["ethnicity"].required = False
 
     def clean_initials(self) -> str:
         initials = normalise_initials(self.cleaned_data["initials"])
@@ -194,8 +197,6 @@ class ReferralForm(PathwayForm):
                 "A client with these initials, date of birth and sex is already known to "
                 "your service. Choose them, or confirm this is a new person.",
             )
-        if not data.get("ethnicity"):
-            self.add_error("ethnicity", "Choose an ethnic category (Not stated is one).")
 
 
 class AppointmentForm(PathwayForm):

@@ -335,8 +335,13 @@ def client_record(user, client: Client) -> ClientRecord:
         current.last_contact = last
         current.days_since_contact = (today - last).days if last else None
         current.planned_day = current.days_in_treatment + 1 if current.planned_days else None
-    waiting = [r for r in referrals if r.episode_or_none is None]
-    waiting.reverse()
+    # Waiting: no episode yet, and no later referral to the same service
+    # (which would carry the story on; the older one stays on the timeline).
+    waiting, seen_services = [], set()
+    for referral in reversed(referrals):
+        if referral.episode_or_none is None and referral.service_id not in seen_services:
+            waiting.append(referral)
+        seen_services.add(referral.service_id)
     record = ClientRecord(
         client=client,
         referrals=list(reversed(referrals)),

@@ -29,6 +29,33 @@ def sort_headers(columns: list[tuple], sort: str, params: dict) -> list[dict]:
     return headers
 
 
+# For the sort menu (phones show no column headings): ascending, descending.
+CASELOAD_SORT_LABELS = {
+    "client": ("Client, A to Z", "Client, Z to A"),
+    "tier": ("Tier, 2 to 4", "Tier, 4 to 2"),
+    "days": ("Fewest days in treatment", "Most days in treatment"),
+    "seen": ("Seen most recently", "Longest since seen"),
+    "next": ("Next appointment soonest", "Next appointment latest"),
+    "keyworker": ("Keyworker, A to Z", "Keyworker, Z to A"),
+}
+WAITING_SORT_LABELS = {
+    "stage": ("Outcomes to record first", "Assessed first"),
+    "days": ("Fewest days waiting", "Most days waiting"),
+    "client": ("Client, A to Z", "Client, Z to A"),
+    "service": ("Service, A to Z", "Service, Z to A"),
+    "last": ("Last appointment, earliest first", "Last appointment, latest first"),
+}
+
+
+def sort_options(columns: list[tuple], labels: dict) -> list[tuple[str, str]]:
+    options = []
+    for key, _label, _css in columns:
+        if key in labels:
+            ascending, descending = labels[key]
+            options += [(key, ascending), (f"-{key}", descending)]
+    return options
+
+
 def _int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -62,15 +89,16 @@ def caseload(request):
     params = {"worker": choice, **({"embed": "1"} if embedded else {})}
     columns = [
         ("client", "Client", ""),
-        ("tier", "Tier", "d-none d-md-table-cell"),
+        ("tier", "Tier", ""),
         ("days", "Days in treatment", ""),
         ("seen", "Last attended contact", ""),
         ("next", "Next appointment", ""),
     ]
     if worker is None:
-        columns.append(("keyworker", "Keyworker", "d-none d-md-table-cell"))
+        columns.append(("keyworker", "Keyworker", ""))
     context = {
         "headers": sort_headers(columns, sort, params),
+        "sort_options": sort_options(columns, CASELOAD_SORT_LABELS),
         "query": urlencode({**params, "sort": sort}),
         "page_obj": page,
         "episodes": page.object_list,
@@ -108,15 +136,16 @@ def waiting_list(request):
     show_service = service is None and len(services) > 1
     columns = [
         ("client", "Client", ""),
-        *([("service", "Service", "d-none d-md-table-cell")] if show_service else []),
+        *([("service", "Service", "")] if show_service else []),
         ("days", "Days waiting", ""),
         ("stage", "Stage", ""),
-        ("last", "Last appointment", "d-none d-md-table-cell"),
+        ("last", "Last appointment", ""),
         (None, "Next step", ""),
     ]
     context = {
         "show_service": show_service,
         "headers": sort_headers(columns, sort, params),
+        "sort_options": sort_options(columns, WAITING_SORT_LABELS),
         "query": urlencode({**params, "sort": sort}),
         "page_obj": page,
         "referrals": page.object_list,

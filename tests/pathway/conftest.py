@@ -43,6 +43,8 @@ def assess(referral, *, on=None, attendance=Attendance.ATTENDED):
     appointment = client_actions.appointment_book(
         referral=referral, offered_date=referral.referral_date, appointment_date=day
     )
+    if not attendance:
+        return appointment  # booked, nothing recorded yet
     return client_actions.appointment_record_attendance(
         appointment=appointment, attendance=attendance
     )
