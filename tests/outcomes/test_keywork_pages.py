@@ -2,6 +2,8 @@
 panel on the client record. Built through keywork's own actions, which send
 the signals outcomes listens to."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -35,6 +37,10 @@ def test_keyworks_discharge_action_settles_them(alice, service_a):
     assert states(episode) == {"day30": "not_applicable", "day90": "not_applicable"}
 
 
+def badge_links(html: str) -> set[str]:
+    return set(re.findall(r'data-testid="followup-badge" href="([^"]+)"', html))
+
+
 def caseload_queries(client, n_due: int, alice, service_a) -> tuple[int, str]:
     for i in range(n_due):
         in_treatment(alice, service_a, 25 + i % 20)
@@ -49,7 +55,8 @@ def test_the_caseload_shows_a_badge_per_due_form(client_as, alice, service_a):
     in_treatment(alice, service_a, 40)  # day 30 overdue
     in_treatment(alice, service_a, 5)  # nothing yet
     html = client_as(alice).get(reverse("keywork:caseload")).content.decode()
-    assert html.count('data-testid="followup-badge"') == 2
+    # (The caseload may draw each row twice: a card on phones, a table row.)
+    assert len(badge_links(html)) == 2
     assert "Day 30 form due" in html
     assert "Day 30 form overdue" in html
     assert "?timepoint=day30&amp;next=/caseload/" in html
@@ -61,7 +68,7 @@ def test_the_badges_keep_the_caseload_query_count_constant(
     client = client_as(alice)
     few, _ = caseload_queries(client, 1, alice, service_a)
     many, html = caseload_queries(client, 20, alice, service_a)
-    assert html.count('data-testid="followup-badge"') >= 20
+    assert len(badge_links(html)) == 21
     # The follow-up badges add one query for the whole page (the prefetch).
     assert many == few
     with django_assert_max_num_queries(few):
