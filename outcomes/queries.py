@@ -4,8 +4,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from keywork.models import Episode
 from outcomes.models import (
     FollowUp,
     FollowUpState,
@@ -14,7 +15,7 @@ from outcomes.models import (
     ReportedBy,
     Timepoint,
 )
-from services.models import Service, User
+from services.models import Service, Tier, User
 
 NOTIFICATION_LIMIT = 100
 OVERDUE_LIMIT = 200
@@ -44,6 +45,43 @@ def notifications_for(user) -> list[Notification]:
         )
         .order_by("-created_at", "-pk")[:NOTIFICATION_LIMIT]
     )
+
+
+# A discharge's ratings are asked for this long after it.
+RATINGS_DISCHARGE_DAYS = 30
+
+
+def ratings_to_record(user, *, today: dt.date) -> list:
+    """The user's Tier 4 episodes missing admission ratings (the baseline)
+    or, discharged in the last 30 days, discharge ratings (the exit form).
+    One query; each episode carries `ratings_moment` and `ratings_timepoint`."""
+    keyworker_form = OutcomeForm.objects.filter(
+        episode=OuterRef("pk"), reported_by=ReportedBy.KEYWORKER
+    )
+    episodes = (
+        Episode.objects.visible_to(user)
+        .filter(keyworker=user, tier=Tier.RESIDENTIAL)
+        .annotate(
+            has_baseline=Exists(keyworker_form.filter(timepoint=Timepoint.BASELINE)),
+            has_exit=Exists(keyworker_form.filter(timepoint=Timepoint.EXIT)),
+        )
+        .filter(
+            Q(end_date__isnull=True, has_baseline=False)
+            | Q(
+                end_date__gte=today - dt.timedelta(days=RATINGS_DISCHARGE_DAYS),
+                has_exit=False,
+            )
+        )
+        .select_related("referral__client", "referral__service")
+        .order_by("start_date", "pk")
+    )
+    rows = list(episodes)
+    for episode in rows:
+        if episode.end_date is None:
+            episode.ratings_moment, episode.ratings_timepoint = "admission", Timepoint.BASELINE
+        else:
+            episode.ratings_moment, episode.ratings_timepoint = "discharge", Timepoint.EXIT
+    return rows
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """The keyworker's follow-ups page and the manager's overdue page: scoped,
 and a constant number of queries whatever the data size."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -61,10 +63,10 @@ def test_the_follow_ups_page_runs_a_fixed_number_of_queries(
 ):
     caseload(service_a, alice, today, n=12)
     # session, user, outstanding follow-ups (with episode, client, service),
-    # notifications (the same), standing for the top bar, session save
-    # (savepoint, update, release).
+    # residential ratings to record, notifications (with the same), standing
+    # for the top bar, session save (savepoint, update, release).
     client = client_as(alice)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(FOLLOW_UPS)
     assert len(response.context["notifications"]) >= 12
 
@@ -129,3 +131,32 @@ def test_the_episode_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("outcomes:episode", args=[episode.pk]))
     assert response.content.decode().count("Edit<span") == 6
+
+
+def test_residential_ratings_to_record_are_listed(client_as, alice, service_a, today):
+    admitted = make_episode(service_a, alice, started_days_ago=3, tier=4)
+    rated = make_episode(service_a, alice, started_days_ago=3, tier=4)
+    OutcomeFormFactory(episode=rated, form_date=rated.start_date, cravings=5)
+    discharged = make_episode(
+        service_a,
+        alice,
+        started_days_ago=60,
+        tier=4,
+        end_date=today,
+        discharge_reason_id="completed_drug_free",
+    )
+    OutcomeFormFactory(episode=discharged, form_date=discharged.start_date, cravings=9)
+    make_episode(  # discharged long ago: no longer asked for
+        service_a,
+        alice,
+        started_days_ago=200,
+        tier=4,
+        end_date=today - timedelta(days=31),
+        discharge_reason_id="other",
+    )
+    make_episode(service_a, alice, started_days_ago=3)  # not residential
+    response = client_as(alice).get(FOLLOW_UPS)
+    rows = [(e.pk, e.ratings_timepoint) for e in response.context["ratings"]]
+    assert rows == [(discharged.pk, "exit"), (admitted.pk, "baseline")]
+    html = response.content.decode()
+    assert "Record the admission ratings" in html and "Record the discharge ratings" in html
