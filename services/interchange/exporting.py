@@ -48,9 +48,11 @@ def export_bundle(path: str | Path, *, service_codes: Iterable[str] | None = Non
     folder (created if needed). service_codes limits it to those services."""
     codes = sorted(service_codes) if service_codes is not None else None
     report = ExportReport()
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), _sink(Path(path)) as open_file:
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if outermost:  # one snapshot for every file
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for resource, rows in _files(codes):
             with open_file(resource.file_name) as binary:
                 text = io.TextIOWrapper(binary, encoding="utf-8", newline="")

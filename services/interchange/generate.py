@@ -117,6 +117,7 @@ class BundleSink:
 def write_demo_bundle(folder: Path, *, seed: int) -> None:
     """The demo as a bundle: the five services, their staff, and three
     years of NECTOS-shaped records."""
+    folder.mkdir(parents=True, exist_ok=True)
     services = _CsvFile(folder, ServiceResource())
     for code, name, tier, drop_in, weeks in SERVICES:
         services.write((code, name, tier, drop_in, weeks))
