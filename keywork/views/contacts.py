@@ -8,6 +8,7 @@ each field at fault; a logged contact sends the `contactLogged` event so the
 timeline reloads."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -37,6 +38,7 @@ from keywork.models import Contact
 UNPROCESSABLE = 422
 LOGGER = "keywork/contacts/_logger.html"
 CONTACTS_PER_PAGE = 50
+TARGET = re.compile(r"[a-z][a-z0-9-]{0,40}")
 
 
 def _fields(form) -> dict:
@@ -52,6 +54,12 @@ def _fields(form) -> dict:
     }
 
 
+def _target(request) -> str:
+    """The id of the element the logger swaps into, when not its own."""
+    target = request.GET.get("target", "")
+    return target if TARGET.fullmatch(target) else ""
+
+
 def _add_errors(form, error: ValidationError) -> None:
     for name, messages_ in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages_)
@@ -61,7 +69,7 @@ def _add_errors(form, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def contact_new(request, episode_id: int):
     episode = get_episode_for_user(request.user, episode_id)
-    context = {"episode": episode}
+    context = {"episode": episode, "target": _target(request)}
     if request.method == "GET" and request.GET.get("closed"):
         return render(request, f"{LOGGER}#closed", context | {"cancelled": True})
 

@@ -51,3 +51,17 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("DOMContentLoaded", () => syncDurations(document));
 document.addEventListener("htmx:afterSwap", (event) => syncDurations(event.detail.target));
+
+// When the logger closes without a message to focus (Cancel into a shared
+// container), give focus back to the link that opened it.
+let loggerOpener = null;
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest("[data-testid='log-contact']");
+  if (link) loggerOpener = link;
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const target = event.detail.target;
+  if (!loggerOpener || !loggerOpener.isConnected || target.contains(loggerOpener)) return;
+  if (target.querySelector("[data-autofocus]") || target.querySelector("form")) return;
+  if (target.matches(".contact-logger, [data-contact-logger]")) loggerOpener.focus();
+});

@@ -1,0 +1,87 @@
+"""What contacts, care plans, drop-in and groups add to the pathway pages.
+
+Connected in KeyworkConfig.ready() to the *_loaded hooks of keywork.queries;
+each receiver sets attributes on the rows of one page with at most one
+query per page, so the pages stay at a constant number of queries."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from keywork.models import DropInAttendance, Episode, Goal, GoalStatus, KeyworkAppointment
+from keywork.progress import progress_for, residential_stay, with_programme_start
+
+UPCOMING_ON_RECORD = 5
+
+
+def on_caseload_loaded(sender, *, episodes: list[Episode], **kwargs) -> None:
+    """Goals due for review, per caseload row: one grouped query."""
+    today = timezone.localdate()
+    counts = dict(
+        Goal.objects.due_for_review(today)
+        .filter(care_plan__episode__in=[e.pk for e in episodes])
+        .values("care_plan__episode")
+        .annotate(n=Count("pk"))
+        .values_list("care_plan__episode", "n")
+    )
+    for episode in episodes:
+        episode.goals_due = counts.get(episode.pk, 0)
+        episode.residential = residential_stay(episode, today)
+
+
+def on_waiting_list_loaded(sender, *, referrals: list, **kwargs) -> None:
+    """A referred client who came to the service's drop-in after the
+    referral, and before any assessment, is engaged: one query."""
+    if not referrals:
+        return
+    today = timezone.localdate()
+    earliest = min(r.referral_date for r in referrals)
+    visits: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    for client_id, service_id, day in DropInAttendance.objects.filter(
+        client__in={r.client_id for r in referrals},
+        session__service__in={r.service_id for r in referrals},
+        session__session_date__gte=earliest,
+    ).values_list("client_id", "session__service_id", "session__session_date"):
+        visits[(client_id, service_id)].append(day)
+    for referral in referrals:
+        until = getattr(referral, "assessed_on", None) or today
+        days = [
+            d
+            for d in visits.get((referral.client_id, referral.service_id), [])
+            if referral.referral_date <= d <= until
+        ]
+        referral.drop_in_visits = len(days)
+        referral.drop_in_last = max(days) if days else None
+
+
+def on_record_loaded(sender, *, episodes: list[Episode], **kwargs) -> None:
+    """The current episode's goals, booked appointments and programme
+    progress, and every Tier 4 stay's day n of planned: at most three
+    queries for the record, whatever its size."""
+    today = timezone.localdate()
+    for episode in episodes:
+        episode.residential = residential_stay(episode, today)
+    current = next((e for e in episodes if e.is_open), None)
+    if current is None:
+        return
+    current.open_goals = list(
+        Goal.objects.filter(care_plan__episode=current, status=GoalStatus.OPEN)
+        .prefetch_related(Prefetch("reviews"))
+        .order_by("next_review_date", "pk")
+    )
+    current.goals_due = sum(1 for g in current.open_goals if g.next_review_date <= today)
+    current.upcoming_appointments = list(
+        KeyworkAppointment.objects.filter(episode=current, contact__isnull=True)
+        .select_related("staff")
+        .order_by("appointment_date", "appointment_time", "pk")[:UPCOMING_ON_RECORD]
+    )
+    current.programme = None
+    if current.referral.service.day_programme_weeks:
+        annotated = with_programme_start(Episode.objects.filter(pk=current.pk)).values(
+            "programme_started_on", "programme_sessions"
+        )[0]
+        current.programme_started_on = annotated["programme_started_on"]
+        current.programme_sessions = annotated["programme_sessions"]
+        current.programme = progress_for(current, today)
