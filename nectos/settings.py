@@ -247,6 +247,12 @@ CELERY_BEAT_SCHEDULE["outcomes-daily"] = {
     "schedule": crontab(hour=7, minute=0),
 }
 CELERY_BEAT_SCHEDULE["outcomes-sweep"] = {"task": "outcomes.sweep_followups", "schedule": 300.0}
+# dashboards: each service's current and previous quarter, recomputed when
+# older than the newest change they cover.
+CELERY_BEAT_SCHEDULE["dashboards-nightly"] = {
+    "task": "dashboards.nightly_snapshots",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 # --- Cache ----------------------------------------------------------------
 CACHES = {

@@ -54,7 +54,7 @@ from services.metrics.outcomes import (
     outcomes_by,
     paired_episodes,
 )
-from services.metrics.report import measures, measures_by, report
+from services.metrics.report import empty_measures, measures, measures_by, report
 from services.metrics.retention import (
     retention,
     retention_by,
@@ -77,6 +77,7 @@ __all__ = [
     "caseload",
     "caseload_episodes",
     "discharges",
+    "empty_measures",
     "discharges_by",
     "funnel",
     "funnel_by",

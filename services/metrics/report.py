@@ -32,6 +32,16 @@ def _empty_intensity() -> dict:
     }
 
 
+def empty_measures() -> dict:
+    """measures() of a cohort with nothing in it."""
+    return {
+        "funnel": empty_funnel(),
+        "retention": _empty_retention(),
+        "intensity": _empty_intensity(),
+        "outcomes": {fu: {"n_pairs": 0} for fu in FOLLOW_UPS},
+    }
+
+
 def measures_by(cohort: Cohort, by: str) -> dict:
     """{group code: measures(...) of that group}, for every group met in any
     measure, in code-list order; a group missing from one measure gets that
@@ -42,12 +52,7 @@ def measures_by(cohort: Cohort, by: str) -> dict:
         "intensity": intensity_by(cohort, by),
         "outcomes": outcomes_by(cohort, by),
     }
-    empty = {
-        "funnel": empty_funnel(),
-        "retention": _empty_retention(),
-        "intensity": _empty_intensity(),
-        "outcomes": {fu: {"n_pairs": 0} for fu in FOLLOW_UPS},
-    }
+    empty = empty_measures()
     keys = group_order(by, {k for part in parts.values() for k in part})
     return {k: {name: part.get(k, empty[name]) for name, part in parts.items()} for k in keys}
 
