@@ -43,11 +43,11 @@ def personas(alice, charlie, bob, dora, admin_user) -> dict:
 
 
 @pytest.fixture
-def world(service_a, service_b, alice, charlie, dora):
+def world(service_a, service_b, alice, bob, charlie, dora):
     from tests.security.world import build_world
 
     return build_world(
-        service_a=service_a, service_b=service_b, alice=alice, charlie=charlie, dora=dora
+        service_a=service_a, service_b=service_b, alice=alice, charlie=charlie, dora=dora, bob=bob
     )
 
 

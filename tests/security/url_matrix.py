@@ -150,6 +150,13 @@ MATRIX: dict[str, Row] = {
         frozenset({COMMISSIONER}), args={"pk": "quarterly_return.pk", "fmt": "=csv"}
     ),
     "returns:extract": Row(MANAGER_ONLY, note="the NDTMS client-level extract"),
+    # --- imports (H3): managers for their services, administrators for any ----------
+    "interchange:index": Row(MANAGER_ONLY | {ADMIN}),
+    "interchange:detail": Row(
+        MANAGER_ONLY, args={"pk": "import_job.pk"}, note="an upload is its uploader's alone"
+    ),
+    "interchange:confirm": Row(MANAGER_ONLY, method=POST, args={"pk": "import_job.pk"}),
+    "interchange:problems": Row(MANAGER_ONLY, args={"pk": "import_job.pk"}),
 }
 
 # The admin site (administrators only) is one rule: every ModelAdmin adds

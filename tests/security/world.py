@@ -50,7 +50,7 @@ def _model(label: str):
         return None
 
 
-def build_place(service, keyworker, commissioner, *, marker: str = "") -> Place:
+def build_place(service, keyworker, commissioner, *, manager=None, marker: str = "") -> Place:
     place = Place(service=service, keyworker=keyworker)
     o = place.objects
     client_fields = {"client__initials": "QZ" if not marker else marker[:4].upper()}
@@ -118,6 +118,11 @@ def build_place(service, keyworker, commissioner, *, marker: str = "") -> Place:
         qr.save()
         qr.services.add(service)
         o["quarterly_return"] = qr
+    if ImportJob := _model("services.ImportJob"):
+        # An uploaded bundle belongs to whoever uploaded it.
+        o["import_job"] = ImportJob.objects.create(
+            created_by=manager or keyworker, state="failed", report={"problems": []}
+        )
     if DashboardSnapshot := _model("services.DashboardSnapshot"):
         o["snapshot"] = DashboardSnapshot.objects.create(
             service=service,
@@ -129,8 +134,8 @@ def build_place(service, keyworker, commissioner, *, marker: str = "") -> Place:
     return place
 
 
-def build_world(*, service_a, service_b, alice, charlie, dora, marker: str = "") -> dict:
+def build_world(*, service_a, service_b, alice, charlie, dora, bob=None, marker: str = "") -> dict:
     return {
-        "A": build_place(service_a, alice, dora, marker=marker),
+        "A": build_place(service_a, alice, dora, manager=bob, marker=marker),
         "B": build_place(service_b, charlie, dora),
     }
