@@ -7,12 +7,15 @@ from clients.forms import DateInput, PathwayForm
 from services.models import Service
 
 
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class DropInSessionForm(PathwayForm):
-    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
+    service = ServiceChoiceField(queryset=Service.objects.none(), empty_label=None)
     session_date = forms.DateField(label="Date", widget=DateInput)
-    label = forms.CharField(
-        max_length=60, required=False, help_text="Optional, for example: Evening."
-    )
+    label = forms.CharField(max_length=60, required=False, help_text="For example: Evening.")
     anonymous_count = forms.IntegerField(
         label="Anonymous attendances",
         min_value=0,

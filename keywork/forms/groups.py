@@ -7,6 +7,7 @@ from clients.forms import DateInput, PathwayForm
 from clients.models import Attendance
 from keywork.actions.contacts import MAX_MINUTES
 from keywork.forms.contacts import intervention_choices
+from keywork.forms.dropin import ServiceChoiceField
 from keywork.models import GROUP_KINDS, ContactType, GroupEnrolment
 from services.models import CLINICAL_ROLES, Service, User
 
@@ -17,7 +18,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class GroupSessionForm(PathwayForm):
-    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
+    service = ServiceChoiceField(queryset=Service.objects.none(), empty_label=None)
     session_date = forms.DateField(label="Date", widget=DateInput)
     title = forms.CharField(max_length=120)
     kind = forms.ChoiceField(choices=GROUP_KINDS)

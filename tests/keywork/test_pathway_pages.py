@@ -177,3 +177,21 @@ def test_caseload_and_record_run_the_same_queries_with_200_contacts(
         client.get(record)
     with django_assert_max_num_queries(few_caseload):
         client.get(caseload)
+
+
+def test_a_residential_discharge_explains_planned_completion_and_self_discharge(
+    client_as, alice, service_a, episode_a
+):
+    stay = EpisodeFactory(
+        referral=ReferralFactory(service=service_a, referral_date=days_ago(20)),
+        keyworker=alice,
+        tier=4,
+        planned_days=28,
+        start_date=days_ago(9),
+    )
+    client = client_as(alice)
+    body = client.get(reverse("keywork:episode_discharge", args=[stay.pk])).content.decode()
+    assert 'data-testid="residential-discharge-help"' in body
+    assert "Self-discharge" in body
+    other = client.get(reverse("keywork:episode_discharge", args=[episode_a.pk])).content.decode()
+    assert 'data-testid="residential-discharge-help"' not in other
