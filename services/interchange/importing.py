@@ -292,4 +292,7 @@ class _Run:
                 new, changed = writer()
                 counts = self.report.counts[name]
                 counts.new, counts.changed = new, changed
+        if not self.report.dry_run:
+            self.progress("Bringing follow-ups up to date", 0.98)
+            writes.refresh_followups(self.today)
         self.progress("Finished", 1.0)

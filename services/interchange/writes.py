@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 
 from clients.models import Appointment, Client, Referral
 from keywork.models import Contact, ContactIntervention, Episode
+from outcomes.actions import followups_sweep
 from outcomes.models import OutcomeForm
 from services.access import ADMIN
 from services.interchange.staging import execute, fetch, insert_select
@@ -392,6 +393,25 @@ def write_outcomes() -> tuple[int, int]:
         """,
     )
     return new, changed
+
+
+def refresh_followups(today) -> None:
+    """Episodes written in bulk send no episode_started/ended signals, so
+    their 30- and 90-day follow-up rows are brought up to date here, in the
+    import's transaction, for every episode the bundle touched."""
+    ids = [
+        pk
+        for (pk,) in fetch(
+            """
+            SELECT e.id FROM keywork_episode e
+            WHERE e.reference IN (SELECT episode_ref FROM stage_episodes
+                                  UNION SELECT episode_ref FROM stage_outcomes)
+            ORDER BY e.id
+            """
+        )
+    ]
+    if ids:
+        followups_sweep(as_of=today, episode_ids=ids)
 
 
 WRITERS = [

@@ -184,3 +184,16 @@ def test_two_contacts_of_a_kind_on_one_day_match_in_order(bundle, tmp_path):
     assert sorted(
         Contact.objects.filter(contact_type="group").values_list("duration_minutes", flat=True)
     ) == [30, 90]
+
+
+def test_imported_open_episodes_get_their_follow_ups(bundle):
+    from outcomes.models import FollowUp
+
+    import_bundle(bundle)
+    states = dict(
+        FollowUp.objects.filter(episode__reference="E1").values_list("timepoint", "state")
+    )
+    # E1 started on 2026-01-12 and has a day-30 form; its day-90 form is overdue.
+    assert states == {"day30": "done", "day90": "overdue"}
+    ended = set(FollowUp.objects.filter(episode__reference="E2").values_list("state", flat=True))
+    assert ended == {"not_applicable"}

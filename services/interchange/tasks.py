@@ -1,0 +1,15 @@
+"""Celery tasks for uploaded bundles: ids only in, one action each."""
+
+from celery import shared_task
+
+from services.interchange import actions
+
+
+@shared_task(name="interchange.check_import")
+def check_import(job_id: int) -> None:
+    actions.import_job_check(job_id=job_id)
+
+
+@shared_task(name="interchange.run_import")
+def run_import(job_id: int) -> None:
+    actions.import_job_run(job_id=job_id)
