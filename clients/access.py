@@ -5,6 +5,7 @@ Each helper scopes in the query and answers 404 alike for "not yours" and
 
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from clients.models import Appointment, Client, Referral
@@ -14,7 +15,8 @@ from services.models import CLINICAL_ROLES, Service, User
 def get_client_for_user(user, key: UUID | str) -> Client:
     try:
         return Client.objects.visible_to(user).select_related("sex", "ethnicity").get(key=key)
-    except (Client.DoesNotExist, ValueError) as exc:
+    except (Client.DoesNotExist, ValueError, ValidationError) as exc:
+        # A malformed key is just another key that names nothing.
         raise Http404("No such client") from exc
 
 
