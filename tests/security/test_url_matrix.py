@@ -72,12 +72,12 @@ def url_of(pattern, row, place, personas=None) -> str:
     return f"{url}?{row.query}" if row.query else url
 
 
-def ask(user, method: str, url: str):
+def ask(user, method: str, url: str, data: dict | None = None):
     """One request, rolled back afterwards: each persona meets the same world
     (a delete by one does not turn into a 404 for the next)."""
     browser = browser_for(user)
     with transaction.atomic():
-        response = getattr(browser, method)(url)
+        response = getattr(browser, method)(url, data or {})
         transaction.set_rollback(True)
     return response
 

@@ -185,12 +185,7 @@ ADMIN_UNNAMED: dict[str, Row] = {ADMIN_CATCH_ALL: Row(NOBODY, args={"url": "=no-
 # Cells where the answer today is wrong, with who must fix it. The matrix
 # test expects these to fail (strict xfail): when one is fixed, the test
 # says so and the line comes out.
-KNOWN_DEFECTS: dict[str, str] = {
-    "keywork:drop_in_attend": (
-        "a POST without a client key answers 500: clients.access.get_client_for_user "
-        "lets Django's ValidationError out for a key that is not a UUID (H1/H5)"
-    ),
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def row_for(name: str) -> Row | None:
