@@ -1,6 +1,8 @@
 """Tier 2 open-access drop-in: sessions, named attendances of clients of
 the service, and a count of people who gave no name."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -129,7 +131,13 @@ def drop_in_find(request, pk: int):
 @require_POST
 def drop_in_attend(request, pk: int):
     session = get_drop_in_session_for_user(request.user, pk)
-    client = get_client_for_user(request.user, request.POST.get("client", ""))
+    try:
+        key = uuid.UUID(request.POST.get("client", ""))
+    except ValueError:
+        # No client chosen (a bare POST): say so, as for any bad input.
+        messages.error(request, "Choose a client from the search results.")
+        return redirect("keywork:drop_in_session", pk=session.pk)
+    client = get_client_for_user(request.user, key)
     try:
         actions.drop_in_attendance_add(session=session, by=request.user, client=client)
     except ValidationError as error:

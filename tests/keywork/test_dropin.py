@@ -139,3 +139,20 @@ def test_the_drop_in_pages_run_a_constant_number_of_queries(
     # (standing), session save (savepoint, update, release).
     with django_assert_max_num_queries(9):
         assert client.get(reverse("keywork:drop_in_session", args=[session.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("key", ["", "not-a-uuid"])
+def test_naming_no_client_is_refused_with_a_message(client_as, alice, drop_in_a, key):
+    session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(0))
+    url = reverse("keywork:drop_in_attend", args=[session.pk])
+    response = client_as(alice).post(url, {"client": key}, follow=True)
+    assert "Choose a client from the search results" in response.content.decode()
+    assert not DropInAttendance.objects.exists()
+
+
+def test_naming_a_client_of_another_service_is_a_404(client_as, alice, drop_in_a, service_b):
+    session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(0))
+    theirs = ReferralFactory(service=service_b).client
+    url = reverse("keywork:drop_in_attend", args=[session.pk])
+    assert client_as(alice).post(url, {"client": str(theirs.key)}).status_code == 404
+    assert not DropInAttendance.objects.exists()
