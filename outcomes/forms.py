@@ -68,10 +68,11 @@ class OutcomeFormForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.initial["crime_involved"] = "true" if self.instance.crime_involved else "false"
         if self.is_rated:
-            self.fields[
-                "cravings"
-            ].help_text = (
-                "Required at a residential admission and discharge. 0 none, 10 the strongest."
+            cravings = self.fields["cravings"]
+            cravings.required = True
+            cravings.error_messages["required"] = (
+                "Record cravings (0 to 10): residential ratings are taken at "
+                "admission and discharge."
             )
 
     @property
@@ -82,6 +83,16 @@ class OutcomeFormForm(forms.ModelForm):
     def is_rated(self) -> bool:
         """A Tier 4 admission (baseline) or discharge (exit) form."""
         return self.episode.tier == Tier.RESIDENTIAL and self.timepoint_value in RATED_TIMEPOINTS
+
+    @property
+    def title(self) -> str:
+        if self.instance.pk is not None:
+            return f"Edit the {self.instance.get_timepoint_display()} form"
+        if self.is_rated:
+            if self.timepoint_value == Timepoint.BASELINE:
+                return "Admission ratings and baseline form"
+            return "Discharge ratings and exit form"
+        return "New outcome form"
 
     def fieldsets(self) -> list[tuple[str, list]]:
         about = [self["timepoint"], self["form_date"], self["reported_by"]]
