@@ -120,8 +120,10 @@ class ImportReport:
             "imported": self.imported,
             "problem_count": len(self.problems),
             "problems": [p.as_dict() for p in problems],
-            "counts": {
-                name: {
+            # A list, not a mapping: JSON columns do not keep key order.
+            "counts": [
+                {
+                    "file": name,
                     "rows": c.rows,
                     "bad": c.bad,
                     "new": c.new,
@@ -129,7 +131,7 @@ class ImportReport:
                     "unchanged": c.unchanged,
                 }
                 for name, c in self.counts.items()
-            },
+            ],
         }
 
 

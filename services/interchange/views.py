@@ -53,7 +53,7 @@ def _context(job: ImportJob) -> dict:
     return {
         "job": job,
         "report": report,
-        "counts": report.get("counts", {}),
+        "counts": report.get("counts", []),
         "problems": problems[:SHOWN_PROBLEMS],
         "problem_count": report.get("problem_count", 0),
         "more_problems": max(0, report.get("problem_count", 0) - SHOWN_PROBLEMS),

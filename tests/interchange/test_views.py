@@ -115,7 +115,9 @@ def test_upload_checks_then_confirm_imports(client_as, bob_a):
     assert table_counts() == before
     page = client.get(response.url)
     assert b"The bundle passed every check" in page.content
-    assert job.report["counts"]["contacts.csv"]["new"] == 3
+    counts = {c["file"]: c for c in job.report["counts"]}
+    assert counts["contacts.csv"]["new"] == 3
+    assert [c["file"] for c in job.report["counts"]][:2] == ["clients.csv", "referrals.csv"]
     response = confirm(client, job)
     assert response.status_code == 302
     job.refresh_from_db()
@@ -181,7 +183,14 @@ def test_an_administrator_may_import_for_every_service(client_as, admin_user):
     confirm(client, job)
     job.refresh_from_db()
     assert job.state == ImportState.DONE
-    assert job.report["counts"]["services.csv"]["new"] == 2
+    assert job.report["counts"][0] == {
+        "file": "services.csv",
+        "rows": 2,
+        "bad": 0,
+        "new": 2,
+        "changed": 0,
+        "unchanged": 0,
+    }
 
 
 def test_a_file_that_is_not_a_zip_is_refused_by_the_form(client_as, bob_a):
