@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
+from django.dispatch import Signal
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -6,6 +7,11 @@ from django.views.decorators.http import require_GET
 
 from services import health
 from services.access import standing_of
+
+# Higher floors add to a role's home page without this floor importing them:
+# each receiver returns a dict of extra context, or None (services.returns
+# gives the commissioner's home its latest return).
+home_context = Signal()
 
 
 def home(request):
@@ -16,7 +22,10 @@ def home(request):
         "keyworker": "services/home_keyworker.html",
         "commissioner": "services/home_commissioner.html",
     }.get(standing.role or "", "services/home_none.html")
-    return render(request, template, {"standing": standing})
+    context = {"standing": standing}
+    for _receiver, extra in home_context.send(sender=None, request=request, standing=standing):
+        context.update(extra or {})
+    return render(request, template, context)
 
 
 @login_not_required

@@ -15,7 +15,7 @@ from clients.audit import record_access
 from clients.models import AccessKind
 from services.models import DownloadKind, QuarterlyReturn, ReturnState, Service
 from services.returns import actions
-from services.returns.charts import chart_data, display_sheets
+from services.returns.charts import display_sheets
 from services.returns.extract import extract_csv, extract_rows
 from services.returns.forms import ExtractForm, QuarterForm
 from services.returns.quarters import Quarter
@@ -94,31 +94,6 @@ def download(request, pk: int, fmt: str):
         filename=f"nectos-return-{qr.quarter}.{fmt}",
         content_type=CONTENT_TYPES[fmt],
     )
-
-
-@require_GET
-def home_panel(request):
-    """The commissioner's home: the latest stored return's tables and charts
-    (loaded into the home page by HTMX)."""
-    _commissioned_or_404(request.user)
-    latest = Quarter.latest_complete(timezone.localdate())
-    qr = (
-        QuarterlyReturn.objects.visible_to(request.user)
-        .filter(state=ReturnState.DONE)
-        .order_by("-quarter", "-generated_at")
-        .first()
-    )
-    doc = qr.figures if qr else None
-    context = {
-        "qr": qr,
-        "doc": doc,
-        "latest": latest,
-        "is_latest": qr is not None and qr.quarter == str(latest),
-        "charts": chart_data(doc) if doc else None,
-        "display": display_sheets(doc) if doc else None,
-        "form": QuarterForm(initial={"quarter": str(latest)}, today=timezone.localdate()),
-    }
-    return render(request, "returns/_home.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,7 +26,7 @@
         data: { labels: data.labels, datasets: datasets(series) },
         options: {
           responsive: true,
-          aspectRatio: 2,
+          maintainAspectRatio: false,
           animation: false,
           scales: { y: percent ? { min: 0, max: 100 } : { min: 0 } },
         },
@@ -35,5 +35,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
-  document.addEventListener("htmx:afterSettle", function () { draw(document); });
+  // htmx:load fires on new content, also after an outerHTML swap.
+  document.addEventListener("htmx:load", function (event) { draw(event.detail.elt); });
 })();

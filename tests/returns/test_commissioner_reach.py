@@ -133,7 +133,7 @@ def test_no_page_or_file_a_commissioner_reaches_names_a_client(
         if response.status_code == 200 and not response.streaming:
             texts[url] = response.content.decode("utf-8", "replace")
     # ...and the returns pages and files.
-    for url in (f"/returns/{qr.pk}/", "/returns/home/", "/returns/", "/"):
+    for url in (f"/returns/{qr.pk}/", "/returns/", "/"):
         texts[url] = client.get(url).content.decode()
     texts["fragment"] = client.get(
         f"/returns/{qr.pk}/", headers={"HX-Request": "true"}
@@ -143,7 +143,7 @@ def test_no_page_or_file_a_commissioner_reaches_names_a_client(
     texts["csv"] = b"".join(client.get(f"/returns/{qr.pk}/csv/").streaming_content).decode()
     texts["stored figures"] = str(qr.figures)
     assert "Referrals received" in texts["xlsx"] and "Referrals received" in texts["csv"]
-    assert "/returns/" in texts and "/" in texts
+    assert "/returns/" in texts and "Referrals received" in texts["/"]
 
     leaks = {
         (where, marker)

@@ -30,7 +30,6 @@ def test_anyone_but_a_commissioner_gets_404_for_the_returns_pages(client_as, req
     client = client_as(user)
     assert client.get("/returns/").status_code == 404
     assert client.post("/returns/", {"quarter": "2026Q1"}).status_code == 404
-    assert client.get("/returns/home/").status_code == 404
     assert not QuarterlyReturn.objects.exists()
 
 
@@ -140,8 +139,9 @@ def test_an_unknown_format_or_unfinished_return_is_404(client_as, dora, seeded):
 
 
 def test_the_home_shows_the_latest_return_with_tables_and_chart_data(client_as, dora, built_return):
-    body = client_as(dora).get("/returns/home/").content.decode()
+    body = client_as(dora).get("/").content.decode()
     assert "Quarter 2026Q1" in body
+    assert "chart.umd.min.js" in body and "returns-charts.js" in body
     assert 'id="return-chart-data"' in body
     assert "<caption" in body and "Referrals received" in body
     # 2026Q1 is not the latest complete quarter: it offers to build 2026Q3.
@@ -149,15 +149,15 @@ def test_the_home_shows_the_latest_return_with_tables_and_chart_data(client_as, 
 
 
 def test_the_home_offers_a_first_return(client_as, dora):
-    body = client_as(dora).get("/returns/home/").content.decode()
+    body = client_as(dora).get("/").content.decode()
     assert "You have no return yet" in body
+    assert "chart.umd.min.js" not in body
     assert 'value="2026Q3"' in body
 
 
-def test_the_home_page_loads_the_returns_panel(client_as, dora):
-    body = client_as(dora).get("/").content.decode()
-    assert 'hx-get="/returns/home/"' in body
-    assert "chart.umd.min.js" in body
+def test_other_homes_carry_no_return(client_as, bob, built_return):
+    body = client_as(bob).get("/").content.decode()
+    assert "Quarter 2026Q1" not in body and "return-chart-data" not in body
 
 
 def test_returns_pages_run_a_constant_number_of_queries(
@@ -174,6 +174,7 @@ def test_returns_pages_run_a_constant_number_of_queries(
     # save (3).
     with django_assert_max_num_queries(9):
         assert client.get(f"/returns/{built_return.pk}/").status_code == 200
-    # session, user, commissioned services?, the latest return, session save (3).
-    with django_assert_max_num_queries(7):
-        assert client.get("/returns/home/").status_code == 200
+    # session, user, the standing's memberships, commissioned services?,
+    # the latest return, the nav's memberships, session save (3).
+    with django_assert_max_num_queries(9):
+        assert client.get("/").status_code == 200
