@@ -105,10 +105,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             wait = actions.second_factor_wait_seconds(user=request.user)
             message = "That code did not work."
             if wait:
-                message += f" After several wrong codes, wait {wait} seconds before trying again."
+                unit = "second" if wait == 1 else "seconds"
+                message += f" After a wrong code, wait {wait} {unit} before trying again."
             form.add_error("code", message)
         status = 422
-    return render(request, "mfa/verify.html", {"form": form, "next": next_url}, status=status)
+    context = {"form": form, "next": next_url, "second_factor_pending": True}
+    return render(request, "mfa/verify.html", context, status=status)
 
 
 def mfa_setup(request: HttpRequest) -> HttpResponse:
@@ -148,6 +150,8 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "replacing": queries.has_second_factor(user),
         "mfa_required": settings.MFA_REQUIRED,
+        # Until the code is given, the menu would only lead back here.
+        "second_factor_pending": not user.is_verified(),
     }
     return render(request, "mfa/setup.html", context, status=status)
 
