@@ -5,13 +5,11 @@ numbers; everything starts from `visible_to(user)`."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     Exists,
     F,
     IntegerField,
@@ -26,7 +24,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from clients.models import Appointment, Attendance, Client, Referral
-from keywork.models import Contact, Episode
+from keywork.models import Contact, Episode, KeyworkAppointment
 from services.models import CLINICAL_ROLES, Service, User
 
 CASELOAD_PAGE_SIZE = 50
@@ -70,15 +68,10 @@ def _last_attended_contact() -> Subquery:
     return Subquery(contacts.order_by("-contact_date").values("contact_date")[:1])
 
 
-def _next_appointment(today: dt.date):
-    """The next booked keywork appointment from today on, when the keywork
-    booking model is there (issue 4); else no date."""
-    try:
-        booking = Episode._meta.get_field("keywork_appointments").related_model
-    except FieldDoesNotExist:
-        return Value(None, output_field=DateField())
-    booked = booking.objects.filter(
-        episode=OuterRef("pk"), contact__isnull=True, appointment_date__gte=today
+def _next_appointment(today: dt.date) -> Subquery:
+    """The next booked keywork appointment from today on."""
+    booked = KeyworkAppointment.objects.booked().filter(
+        episode=OuterRef("pk"), appointment_date__gte=today
     )
     return Subquery(booked.order_by("appointment_date").values("appointment_date")[:1])
 

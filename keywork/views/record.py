@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clients.access import clinical_required, get_client_for_user
+from clients.audit import record_access
 from clients.models import Attendance
 from keywork import queries
 
@@ -14,15 +15,17 @@ from keywork import queries
 @require_GET
 def client_record(request, key):
     client = get_client_for_user(request.user, key)
+    if not request.htmx:
+        # One access event per opening of the record (issue 9); the in-place
+        # timeline pages that follow belong to that same viewing.
+        record_access(request=request, client=client)
     record = queries.client_record(request.user, client)
     timeline = queries.timeline_page(request.user, record, request.GET.get("page", 1))
     episode = record.current_episode
-    can_reassign = (
-        episode is not None
-        and queries.managed_services(request.user).filter(pk=episode.referral.service_id).exists()
-    )
+    managed = set(queries.managed_services(request.user).values_list("pk", flat=True))
     context = {
-        "can_reassign": can_reassign,
+        "can_reassign": episode is not None and episode.referral.service_id in managed,
+        "can_see_access_log": any(r.service_id in managed for r in record.referrals),
         "client": client,
         "record": record,
         "episode": record.current_episode,

@@ -164,3 +164,23 @@ def test_someone_who_keyworks_in_one_service_and_manages_another_sees_their_own(
     episode_for(erin, service_a, "EA", started=5)
     body = client_as(erin).get("/caseload/?worker=me").content.decode()
     assert ">EA<" in body
+
+
+def test_the_next_appointment_is_the_earliest_booked_keywork_appointment_from_today(
+    client_as, alice, service_a
+):
+    from keywork.models import KeyworkAppointment
+
+    episode = episode_for(alice, service_a, "AA", started=30)
+    for ago in (-9, -2, 3):  # in 9 days, in 2 days, 3 days ago (unresolved, not "next")
+        KeyworkAppointment.objects.create(
+            episode=episode,
+            appointment_date=days_ago(ago),
+            staff=alice,
+            booked_by=alice,
+        )
+
+    row = rows(client_as(alice).get("/caseload/").content.decode())[0]
+
+    assert days_ago(-2).strftime("%a %-d %b") in row
+    assert days_ago(-9).strftime("%a %-d %b") not in row

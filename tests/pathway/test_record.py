@@ -107,9 +107,7 @@ def test_the_timeline_comes_a_page_at_a_time(client_as, alice, in_treatment):
     assert "Show older entries" not in older
 
 
-def test_the_slots_for_contacts_care_plan_and_outcomes_are_there(
-    client_as, alice, in_treatment
-):
+def test_the_slots_for_contacts_care_plan_and_outcomes_are_there(client_as, alice, in_treatment):
     from django.template.loader import get_template
 
     for name in ("contacts", "care_plan", "outcomes"):
@@ -117,3 +115,19 @@ def test_the_slots_for_contacts_care_plan_and_outcomes_are_there(
     get_template("keywork/_caseload_row_slot.html")
     get_template("keywork/_waiting_row_slot.html")
     assert client_as(alice).get(f"/clients/{in_treatment.referral.client.key}/").status_code == 200
+
+
+def test_opening_the_record_writes_one_access_event(client_as, alice, bob, in_treatment):
+    from clients.models import AccessEvent
+
+    client = in_treatment.referral.client
+    c = client_as(alice)
+    body = c.get(f"/clients/{client.key}/").content.decode()
+    c.get(f"/clients/{client.key}/?page=2", HTTP_HX_REQUEST="true")  # the same viewing
+
+    assert AccessEvent.objects.filter(user=alice, client=client).count() == 1
+    assert "Who has opened this record" not in body  # a manager's page
+    assert (
+        "Who has opened this record"
+        in client_as(bob).get(f"/clients/{client.key}/").content.decode()
+    )

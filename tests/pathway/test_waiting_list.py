@@ -17,9 +17,7 @@ def row_of(body: str, initials: str) -> str:
     return next(r for r in rows(body) if f">{initials}<" in r)
 
 
-def test_it_lists_referrals_not_assessed_and_assessed_but_not_started(
-    client_as, alice, service_a
-):
+def test_it_lists_referrals_not_assessed_and_assessed_but_not_started(client_as, alice, service_a):
     register(alice, service_a, initials="NA", on=days_ago(12))
     assessed = register(alice, service_a, initials="AS", on=days_ago(30))
     assess(assessed, on=days_ago(20))
@@ -39,9 +37,7 @@ def test_it_lists_referrals_not_assessed_and_assessed_but_not_started(
     assert ">ST<" not in body
 
 
-def test_it_shows_the_last_appointments_outcome_and_offers_a_rebooking(
-    client_as, alice, service_a
-):
+def test_it_shows_the_last_appointments_outcome_and_offers_a_rebooking(client_as, alice, service_a):
     referral = register(alice, service_a, initials="DN", on=days_ago(30))
     assess(referral, on=days_ago(25), attendance=Attendance.DNA)
 
