@@ -183,7 +183,11 @@ def _figures(ws: Worksheet, doc: dict, sheet: dict) -> None:
         # Long names wrap onto two lines of the header rather than widen.
         ws.column_dimensions[letter].width = max(15, min(len(heading) // 2 + 5, 24))
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    # Printed: about a dozen services to a page across, the measure names
+    # repeated on every page; wide returns go on A3.
+    if len(columns) > 8:
+        ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = math.ceil(len(columns) / 12)
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "3:3"
