@@ -62,6 +62,16 @@ def sections(service: Service, cohort: Cohort) -> list[tuple[str, Callable[[], o
     return out
 
 
+# Breakdowns are stored as [code, figures] pairs: PostgreSQL's jsonb does not
+# keep the order of an object's keys, and the code-list order matters.
+ORDERED = {"funnel_by_source", "by_sex", "by_ethnicity", "by_age_band"}
+
+
+def ordered(data: dict) -> dict:
+    """A stored snapshot's figures with the breakdowns as ordered dicts again."""
+    return {k: dict(v) if k in ORDERED else v for k, v in data.items()}
+
+
 def compute(
     service: Service, cohort: Cohort, progress: Callable[[int], None] | None = None
 ) -> dict:
@@ -69,7 +79,8 @@ def compute(
     parts = sections(service, cohort)
     data: dict = {}
     for i, (name, work) in enumerate(parts, start=1):
-        data[name] = work()
+        result = work()
+        data[name] = list(result.items()) if name in ORDERED else result
         if progress is not None:
             progress(round(100 * i / len(parts)))
     return data

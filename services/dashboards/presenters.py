@@ -105,6 +105,9 @@ def funnel_chart(funnel: dict) -> dict:
     }
 
 
+SOURCE_GROUP_LABELS = {"gp": "GP", "self": "Self-referral"}
+
+
 def source_rows(by_source: dict, retention_by_source: dict, link: Link = no_link) -> list[dict]:
     rows = []
     for group, f in by_source.items():
@@ -112,7 +115,7 @@ def source_rows(by_source: dict, retention_by_source: dict, link: Link = no_link
         rows.append(
             {
                 "group": group,
-                "label": group.capitalize(),
+                "label": SOURCE_GROUP_LABELS.get(group, group.capitalize()),
                 "referred": f["referred"],
                 "referred_href": link("funnel:referred", "source_group", group),
                 "assessed": f["assessed"],

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from services.dashboards import figures
 from services.dashboards import presenters as p
 from services.dashboards.actions import snapshot_request
 from services.dashboards.forms import PeriodForm
@@ -87,7 +88,9 @@ def service_dashboard(request, code: str):
         "changed": changed,
     }
     if snapshot.data is not None:
-        context |= _dashboard_context(snapshot.data, _linker(request, service, quarter, as_of))
+        context |= _dashboard_context(
+            figures.ordered(snapshot.data), _linker(request, service, quarter, as_of)
+        )
     template = "dashboards/service.html"
     if request.htmx and not request.htmx.boosted:
         template += "#body"

@@ -133,3 +133,14 @@ def test_the_page_runs_a_fixed_number_of_queries(
     # top bar), then the session saved (savepoint, update, release).
     with django_assert_num_queries(9):
         assert client.get(URL, PERIOD).status_code == 200
+
+
+def test_breakdowns_keep_the_code_list_order_through_storage(client_as, bob, cohort, computed):
+    from services.metrics import AGE_BANDS, ETHNIC_GROUPS
+
+    response = computed(client_as(bob), URL)
+    tables = {b["by"]: [r["label"] for r in b["rows"]] for b in response.context["breakdowns"]}
+    assert tables["age_band"] == [b for b in AGE_BANDS if b in tables["age_band"]]
+    assert tables["ethnicity"] == [g for g in ETHNIC_GROUPS if g in tables["ethnicity"]]
+    assert tables["sex"] == ["Male", "Female"]
+    assert len(tables["age_band"]) > 2
