@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE["dashboards-nightly"] = {
     "task": "dashboards.nightly_snapshots",
     "schedule": crontab(hour=2, minute=30),
 }
+# security: expired sessions leave the table each night.
+CELERY_BEAT_SCHEDULE["security-clear-sessions"] = {
+    "task": "security.sessions_clear_expired",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 # --- Cache ----------------------------------------------------------------
 CACHES = {

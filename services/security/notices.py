@@ -38,8 +38,9 @@ def break_glass_notice_send(*, user_id: int, service_ids: list[int]) -> int:
         body = (
             f"{actor} ({actor_services or 'no service'}) used break-glass access to open the "
             f"record of a client of {service.name}, giving a reason.\n\n"
-            "Please review it: sign in to NECTOS and open the break-glass log "
-            f"({reverse('audit:break_glass_log')}). The client and the reason are shown there.\n"
+            "Please review it in the break-glass log, after signing in: "
+            f"{settings.SITE_URL.rstrip('/')}{reverse('audit:break_glass_log')}\n"
+            "The client and the reason are shown there, not in this email.\n"
         )
         send_mail(
             subject=f"NECTOS: break-glass access to a {service.name} record",

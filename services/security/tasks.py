@@ -6,11 +6,11 @@ from services.security.models import UserSession
 from services.security.notices import break_glass_notice_send
 
 
-@shared_task
+@shared_task(name="security.break_glass_notify")
 def break_glass_notify(user_id: int, service_ids: list[int]) -> int:
     return break_glass_notice_send(user_id=user_id, service_ids=service_ids)
 
 
-@shared_task
+@shared_task(name="security.sessions_clear_expired")
 def sessions_clear_expired() -> None:
     UserSession.get_session_store_class().clear_expired()

@@ -169,3 +169,20 @@ def test_the_account_page_runs_a_fixed_number_of_queries(alice, django_assert_ma
     # lookup, plus savepoints around the session save
     with django_assert_max_num_queries(10):
         assert here.get("/account/").status_code == 200
+
+
+def test_expired_sessions_leave_the_table_each_night(alice, settings):
+    from services.security.tasks import sessions_clear_expired
+
+    signed_in(alice)
+    fresh = signed_in(alice)
+    UserSession.objects.exclude(session_key=fresh.session.session_key).update(
+        expire_date="2000-01-01T00:00Z"
+    )
+    sessions_clear_expired.delay()
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [
+        fresh.session.session_key
+    ]
+    assert settings.CELERY_BEAT_SCHEDULE["security-clear-sessions"]["task"] == (
+        sessions_clear_expired.name
+    )
