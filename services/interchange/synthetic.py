@@ -101,7 +101,7 @@ class ServiceProfile:
     keywork_every_days: float
     open_access: bool = False
     programme_weeks: int | None = None
-    group_weekday: int | None = None  # a weekly group, 0 = Monday
+    group_weekdays: tuple[int, ...] = ()  # weekly groups, 0 = Monday
     planned_days: Sequence[int] = (84,)
 
 
@@ -366,8 +366,8 @@ class Simulation:
                 )
             else:
                 contact(episode, day, "keywork", _MODES.pick(rng), None, attendance, ())
-        if profile.group_weekday is not None:
-            self._weekly(episode, start, last, profile.group_weekday, "group", 0.55)
+        for weekday in profile.group_weekdays:
+            self._weekly(episode, start, last, weekday, "group", 0.55)
         if profile.programme_weeks:
             stop = min(last, start + dt.timedelta(weeks=profile.programme_weeks))
             for weekday in (1, 3):
