@@ -4,7 +4,8 @@ forms are the primary analysis (domain.md)."""
 
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import Corr
+import numpy as np
+from django.contrib.postgres.aggregates import ArrayAgg, Corr
 from django.db.models import (
     Avg,
     Count,
@@ -23,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Abs, Coalesce
 
 from outcomes.models import OutcomeForm, ReportedBy, Timepoint
-from services.metrics.aggregate import aggregate_by, histogram_by
+from services.metrics.aggregate import aggregate_by
 from services.metrics.cohort import Cohort, cohort_episodes, cohort_forms, group_order
 from services.metrics.sql import Median
 from services.metrics.stats import mcnemar_exact_p, t_interval, wilcoxon_p
@@ -70,17 +71,18 @@ def paired_episodes(
         .annotate(
             baseline_days=F("b__crack_days"),
             followup_days=F("f__crack_days"),
-            days_change=ExpressionWrapper(
-                F("f__crack_days") - F("b__crack_days"), output_field=IntegerField()
-            ),
             baseline_spend=_spend("b"),
             followup_spend=_spend("f"),
-            spend_change=ExpressionWrapper(
-                _spend("f") - _spend("b"),
-                output_field=DecimalField(max_digits=10, decimal_places=2),
-            ),
             b_crime=F("b__crime_involved"),
             f_crime=F("f__crime_involved"),
+        )
+        .annotate(
+            days_change=ExpressionWrapper(
+                F("followup_days") - F("baseline_days"), output_field=IntegerField()
+            ),
+            spend_change=ExpressionWrapper(
+                F("followup_spend") - F("baseline_spend"), output_field=_MONEY
+            ),
         )
     )
 
@@ -93,6 +95,9 @@ _AGGREGATES = {
     "followup_median_crack_days": Median("followup_days"),
     "mean_difference": Avg("days_change"),
     "sd_difference": StdDev("days_change", sample=True),
+    # Every difference, for the Wilcoxon test (a signed-rank test needs them).
+    "differences": ArrayAgg("days_change"),
+    "spend_differences": ArrayAgg("spend_change"),
     "baseline_mean_monthly_spend": Avg("baseline_spend"),
     "followup_mean_monthly_spend": Avg("followup_spend"),
     "baseline_median_monthly_spend": Median("baseline_spend"),
@@ -108,6 +113,24 @@ _AGGREGATES = {
     "crime_stopped": Count("pk", filter=Q(b_crime=True, f_crime=False)),
     "crime_started": Count("pk", filter=Q(b_crime=False, f_crime=True)),
 }
+
+# What the core figures need; `detail` asks for every aggregate above.
+_CORE_AGGREGATES = (
+    "n_pairs",
+    "baseline_mean_crack_days",
+    "followup_mean_crack_days",
+    "mean_difference",
+    "sd_difference",
+    "differences",
+    "baseline_mean_monthly_spend",
+    "followup_mean_monthly_spend",
+    "baseline_abstinent",
+    "followup_abstinent",
+    "abstinence_gained",
+    "abstinence_lost",
+    "baseline_crime",
+    "followup_crime",
+)
 
 CORE = (
     "n_pairs",
@@ -130,19 +153,23 @@ def _f(value) -> float | None:
     return None if value is None else float(value)
 
 
-def _shape(row: dict, days_hist: dict, spend_hist: dict, detail: bool) -> dict:
+def _histogram(values: list | None) -> dict:
+    found, counts = np.unique(np.array(values or [], dtype=float), return_counts=True)
+    return dict(zip(found.tolist(), counts.tolist(), strict=True))
+
+
+def _shape(row: dict, detail: bool) -> dict:
     n = row["n_pairs"]
     if not n:
         return {"n_pairs": 0}
     mean_diff, sd = _f(row["mean_difference"]), _f(row["sd_difference"])
-    spend_diff, spend_sd = _f(row["spend_mean_difference"]), _f(row["spend_sd_difference"])
     full = {
         "n_pairs": n,
         "baseline_mean_crack_days": _f(row["baseline_mean_crack_days"]),
         "followup_mean_crack_days": _f(row["followup_mean_crack_days"]),
         "mean_difference": mean_diff,
         "ci95": t_interval(n, mean_diff, sd),
-        "wilcoxon_p": wilcoxon_p(days_hist),
+        "wilcoxon_p": wilcoxon_p(_histogram(row["differences"])),
         "baseline_mean_monthly_spend": _f(row["baseline_mean_monthly_spend"]),
         "followup_mean_monthly_spend": _f(row["followup_mean_monthly_spend"]),
         "baseline_abstinent": row["baseline_abstinent"],
@@ -153,6 +180,7 @@ def _shape(row: dict, days_hist: dict, spend_hist: dict, detail: bool) -> dict:
     }
     if not detail:
         return full
+    spend_diff, spend_sd = _f(row["spend_mean_difference"]), _f(row["spend_sd_difference"])
     return full | {
         "baseline_median_crack_days": _f(row["baseline_median_crack_days"]),
         "followup_median_crack_days": _f(row["followup_median_crack_days"]),
@@ -160,7 +188,7 @@ def _shape(row: dict, days_hist: dict, spend_hist: dict, detail: bool) -> dict:
         "followup_median_monthly_spend": _f(row["followup_median_monthly_spend"]),
         "spend_mean_difference": spend_diff,
         "spend_ci95": t_interval(n, spend_diff, spend_sd),
-        "spend_wilcoxon_p": wilcoxon_p(spend_hist),
+        "spend_wilcoxon_p": wilcoxon_p(_histogram(row["spend_differences"])),
         "abstinence_gained": row["abstinence_gained"],
         "abstinence_lost": row["abstinence_lost"],
         "crime_stopped": row["crime_stopped"],
@@ -191,15 +219,11 @@ def outcome_change_by(
     reporter: str = ReportedBy.KEYWORKER,
     detail: bool = False,
 ) -> dict:
-    """{group code: outcome_change figures} for a breakdown: three queries
-    (two without `detail`)."""
+    """{group code: outcome_change figures} for a breakdown: one query."""
     pairs = paired_episodes(cohort, follow_up, reporter=reporter)
-    rows = aggregate_by(pairs, _AGGREGATES, by)
-    days = histogram_by(pairs, "days_change", by)
-    spend = histogram_by(pairs, "spend_change", by) if detail else {}
-    return {
-        key: _shape(row, days.get(key, {}), spend.get(key, {}), detail) for key, row in rows.items()
-    }
+    wanted = _AGGREGATES if detail else {k: _AGGREGATES[k] for k in _CORE_AGGREGATES}
+    rows = aggregate_by(pairs, wanted, by)
+    return {key: _shape(row, detail) for key, row in rows.items()}
 
 
 def outcomes(cohort: Cohort, *, detail: bool = False) -> dict:

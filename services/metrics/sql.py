@@ -3,6 +3,7 @@ years, medians (percentile_cont) and aggregating over an inner queryset."""
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Aggregate, FloatField, Func, IntegerField, QuerySet
 
@@ -46,7 +47,10 @@ def rows_over(inner: QuerySet, *, group: str | None, aggregates: dict[str, str])
 
     Django cannot GROUP BY over an inner aggregate or window, so this wraps
     the inner query as a derived table; the column names are our own."""
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # e.g. an empty list of services: no rows at all
+        return []
     qn = connection.ops.quote_name
     cols = [f"{expr} AS {qn(name)}" for name, expr in aggregates.items()]
     if group:

@@ -138,3 +138,12 @@ def test_an_empty_cohort_gives_zeros_and_no_medians(db):
         "median_days_to_assessment": None,
         "median_days_to_treatment": None,
     }
+
+
+def test_every_count_equals_the_length_of_the_list_behind_it(cohort):
+    from services.metrics import FUNNEL_STEPS
+
+    c, _refs = cohort
+    detail = funnel(c, detail=True)
+    for step in FUNNEL_STEPS:
+        assert step_referrals(c, step).count() == detail[step], step
