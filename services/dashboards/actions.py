@@ -33,7 +33,7 @@ def snapshot_request(
     snapshot, _created = DashboardSnapshot.objects.select_for_update().get_or_create(
         service=service, period_start=start, period_end=end, as_of=as_of
     )
-    if snapshot.is_busy and not _created:
+    if snapshot.is_busy and not _created and not _stuck(snapshot):
         return snapshot
     snapshot.state = SnapshotState.QUEUED
     snapshot.progress = 0
@@ -43,6 +43,15 @@ def snapshot_request(
     snapshot_id = snapshot.pk
     transaction.on_commit(lambda: compute_snapshot.delay(snapshot_id))
     return snapshot
+
+
+# A queued or running snapshot not finished after this long is taken to be
+# lost (a worker died, a publish failed) and may be asked for again.
+STUCK_AFTER = dt.timedelta(minutes=15)
+
+
+def _stuck(snapshot: DashboardSnapshot) -> bool:
+    return snapshot.requested_at is None or timezone.now() - snapshot.requested_at > STUCK_AFTER
 
 
 def snapshot_compute(*, snapshot_id: int) -> DashboardSnapshot:

@@ -128,3 +128,27 @@ def test_a_failed_computation_is_marked_failed(service_a, monkeypatch):
 def test_the_nightly_job_is_on_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["dashboards-nightly"]
     assert entry["task"] == tasks.nightly_snapshots.name == "dashboards.nightly_snapshots"
+
+
+def test_a_request_lost_for_a_quarter_of_an_hour_can_be_made_again(
+    service_a, bob, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    snapshot = DashboardSnapshot.objects.create(
+        service=service_a,
+        period_start=Q1.start,
+        period_end=Q1.end,
+        as_of=AS_OF,
+        state="running",
+        requested_at=timezone.now() - dt.timedelta(minutes=16),
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        actions.snapshot_request(
+            service=service_a, start=Q1.start, end=Q1.end, as_of=AS_OF, user=bob
+        )
+    assert len(callbacks) == 1
+    snapshot.refresh_from_db()
+    assert snapshot.state == "queued"
