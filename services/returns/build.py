@@ -17,15 +17,12 @@ from django.utils import timezone
 from clients.models import EthnicCategory, ReferralSource, Sex
 from keywork.models import DischargeReason
 from services.metrics.cohort import AGE_BANDS, ETHNIC_GROUPS, Cohort, group_labels, group_order
+from services.metrics.flow import discharges_by, in_treatment_by
 from services.metrics.funnel import funnel, funnel_by
 from services.metrics.intensity import intensity, intensity_by
 from services.metrics.outcomes import outcome_change, outcome_change_by
 from services.metrics.retention import retention, retention_by
-from services.metrics.returns_extra import (
-    discharges_by,
-    in_treatment_by,
-    referrals_by_service_and,
-)
+from services.metrics.returns_extra import referrals_by_service_and
 from services.models import Service
 from services.returns.disclosure import DEFAULT_POLICY, DisclosurePolicy, RawTable, protect
 from services.returns.layout import Breakdown, Layout, build_layout
@@ -177,17 +174,17 @@ def raw_figures(
         q = cohorts.quarter
         open_by = in_treatment_by(q, "service")
         for code in codes:
-            values[("in_treatment", code)] = open_by.get(code, 0)
+            values[("in_treatment", code)] = (open_by.get(code) or {}).get("people", 0)
         ended = discharges_by(q, "service")
-        empty = {"discharges": 0, "completed": 0, "not_completed": 0, "reasons": {}}
+        empty = {"discharged": 0, "completed": 0, "not_completed": 0, "by_reason": {}}
         for code in codes:
             row = ended.get(code, empty)
-            values[("discharges", code)] = row["discharges"]
+            values[("discharges", code)] = row["discharged"]
             values[("discharges_completed", code)] = row["completed"]
             values[("discharges_not_completed", code)] = row["not_completed"]
             for key in layout.lines:
                 if key.startswith("reason:"):
-                    values[(key, code)] = row["reasons"].get(key.split(":", 1)[1], 0)
+                    values[(key, code)] = row["by_reason"].get(key.split(":", 1)[1], 0)
 
     def do_intensity() -> None:
         q = cohorts.quarter

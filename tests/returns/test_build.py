@@ -7,8 +7,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from services.metrics import discharges, funnel_by, in_treatment
 from services.metrics.cohort import Cohort
-from services.metrics.returns_extra import discharges_by, in_treatment_by
+from services.metrics.returns_extra import referrals_by_service_and
 from services.returns.build import ALL, build_return, raw_figures, return_row
 from services.returns.build import breakdowns as breakdown_rows
 from services.returns.disclosure import SUPPRESSED, publish_count, round_count
@@ -92,7 +93,7 @@ def test_each_breakdown_adds_up_to_its_total(figures):
         )
 
 
-def test_people_in_treatment_count_episodes_open_on_the_last_day(service_a, db):
+def test_people_in_treatment_and_discharges_come_from_the_flow_measures(service_a, db):
     kw = UserFactory(username="kw")
 
     def episode(start, end=None):
@@ -109,12 +110,24 @@ def test_people_in_treatment_count_episodes_open_on_the_last_day(service_a, db):
     episode(dt.date(2026, 2, 1), dt.date(2026, 3, 31))  # ended on the day: out
     episode(dt.date(2026, 2, 1), dt.date(2026, 4, 2))  # ended after: in
     episode(dt.date(2026, 4, 1))  # started after: out
+    figures = raw_figures(services=[service_a], quarter=Q1, layout=build_layout(breakdown_rows()))
     cohort = Cohort(Q1.start, Q1.end, Q1.end, [service_a.pk])
-    assert in_treatment_by(cohort, None) == {None: 2}
-    assert in_treatment_by(cohort, "service") == {"A": 2}
-    ended = discharges_by(cohort, None)[None]
-    assert (ended["discharges"], ended["completed"], ended["not_completed"]) == (1, 0, 1)
-    assert ended["reasons"]["dropped_out"] == 1
+    assert figures[("in_treatment", "A")] == in_treatment(cohort)["people"] == 2
+    assert figures[("discharges", "A")] == discharges(cohort)["discharged"] == 1
+    assert figures[("reason:dropped_out", "A")] == 1
+    assert figures[("discharges_not_completed", ALL)] == 1
+
+
+def test_referrals_by_service_and_group_add_up_to_the_funnel(seeded):
+    cohort = Cohort(Q1.start, Q1.end, Q1.end, [s.pk for s in seeded])
+    funnel = funnel_by(cohort, "service")
+    for by in ("source_group", "sex", "ethnicity", "age_band"):
+        counts = referrals_by_service_and(cohort, by)
+        for code in ("A", "B"):
+            assert sum(counts[code].values()) == funnel[code]["referred"]
+        per_group = funnel_by(cohort, by)
+        for group, row in per_group.items():
+            assert sum(c.get(group, 0) for c in counts.values()) == row["referred"]
 
 
 def test_published_counts_follow_the_rule_or_are_hidden(seeded, figures):
