@@ -5,6 +5,7 @@ at all, whoever made the request."""
 
 import datetime as dt
 import logging
+import re
 
 import pytest
 from celery.app.task import Task
@@ -26,6 +27,7 @@ from tests.security.world import MARKER_DOB, build_world
 pytestmark = pytest.mark.django_db
 
 MARKER = "Zebedeequint"
+URL_ATTRIBUTE = re.compile(r'(?:href|action|src|hx-(?:get|post|put|delete))="([^"]*)"')
 OUTSIDERS = (KEYWORKER_B, COMMISSIONER, ADMIN, ANON)
 
 
@@ -121,10 +123,16 @@ def test_markers_reach_nobody_outside_the_service(
         for persona, user in askers.items():
             response = ask(user, row.method, url)
             asked += 1
+            body = body_of(response).decode("utf-8", "replace")
             if persona in OUTSIDERS:
-                hits = found_in(body_of(response).decode("utf-8", "replace"), markers)
+                hits = found_in(body, markers)
                 if hits:
                     leaks.append(f"{persona} {row.method.upper()} {url}: {hits}")
+            # Nobody's page may put an identifier into a URL (a link, a form
+            # action, an HTMX request, a redirect).
+            links = " ".join(URL_ATTRIBUTE.findall(body)) + " " + response.get("Location", "")
+            if hits := found_in(links, markers):
+                leaks.append(f"a URL on {persona}'s {row.method.upper()} {url}: {hits}")
     assert asked > 100
     assert not leaks, "\n".join(leaks)
 
