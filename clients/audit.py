@@ -19,11 +19,13 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from pghistory.models import Event
 
 from clients.models import AccessEvent, AccessKind, Client, Referral
 from services.models import Membership, Role, Service
@@ -113,25 +115,21 @@ def access_events_for(client: Client) -> models.QuerySet:
 
 def managed_client(user, key) -> Client:
     """A client with a referral to a service the user manages, or 404."""
-    from django.http import Http404
-
     managed = Service.objects.managed_by(user)
     try:
         return Client.objects.filter(
             Exists(Referral.objects.filter(client=OuterRef("pk"), service__in=managed))
         ).get(key=key)
-    except (Client.DoesNotExist, ValueError) as exc:
+    except (Client.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such client") from exc
 
 
 def _record_models() -> list[type[models.Model]]:
-    import pghistory.models
-
     return [
         model
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label in RECORD_APPS
-        and not issubclass(model, pghistory.models.Event)
+        and not issubclass(model, Event)
         and model is not AccessEvent
     ]
 
