@@ -48,7 +48,8 @@ def rows_over(inner: QuerySet, *, group: str | None, aggregates: dict[str, str])
     Django cannot GROUP BY over an inner aggregate or window, so this wraps
     the inner query as a derived table; the column names are our own."""
     try:
-        sql, params = inner.query.sql_with_params()
+        # No ORDER BY: a model's default ordering would sort every row.
+        sql, params = inner.order_by().query.sql_with_params()
     except EmptyResultSet:  # e.g. an empty list of services: no rows at all
         return []
     qn = connection.ops.quote_name
@@ -61,5 +62,20 @@ def rows_over(inner: QuerySet, *, group: str | None, aggregates: dict[str, str])
     query = f"SELECT {', '.join(cols)} FROM ({sql}) s{tail}"  # noqa: S608 (names are ours)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def rows_from(inner: QuerySet, template: str) -> list[dict]:
+    """Run an SQL statement of our own around the rows of `inner` (a
+    `.values()` queryset), which it names `{inner}`: for what needs the rows
+    more than once, e.g. `WITH k AS MATERIALIZED ({inner}) ...` to read a
+    large table in one pass and aggregate the result two ways."""
+    try:
+        sql, params = inner.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(template.format(inner=sql), params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -52,9 +52,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client_as, bob, cohort, django_
     client = client_as(bob)
     client.get(URL, PERIOD)
     # session, user, the service, the viewer's services; measures by
-    # service: funnel 1, retention 1, intensity 2, outcomes 1 per follow-up;
-    # the same for the pooled others (6); the top bar; the session saved (3).
-    with django_assert_num_queries(20):
+    # service: funnel 1, retention 1, intensity 1, outcomes 1 per follow-up;
+    # the same for the pooled others (5); the top bar; the session saved (3).
+    with django_assert_num_queries(18):
         assert client.get(URL, PERIOD).status_code == 200
 
 
