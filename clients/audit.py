@@ -279,7 +279,7 @@ def _display(obj: models.Model, field: models.Field, loaded: set[str]) -> str:
 
 def record_sections(client: Client) -> list[dict]:
     """The client's records as titled tables of labels and values, for the
-    read-only break-glass view. Code lists and staff names are joined in;
+    read-only break-glass view. Code lists, services and staff are joined in;
     other links show as #id. One query per model, whatever the data."""
     from django.contrib.auth import get_user_model
 
@@ -295,7 +295,7 @@ def record_sections(client: Client) -> list[dict]:
             f.name
             for f in fields
             if f.is_relation
-            and (issubclass(f.related_model, CodeList) or f.related_model is user_model)
+            and (issubclass(f.related_model, CodeList) or f.related_model in (user_model, Service))
         }
         rows = [
             [(str(f.verbose_name).capitalize(), _display(obj, f, loaded)) for f in fields]
