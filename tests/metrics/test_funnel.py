@@ -147,3 +147,11 @@ def test_every_count_equals_the_length_of_the_list_behind_it(cohort):
     detail = funnel(c, detail=True)
     for step in FUNNEL_STEPS:
         assert step_referrals(c, step).count() == detail[step], step
+
+
+def test_services_may_be_given_as_a_queryset(cohort, service_a):
+    from services.models import Service
+
+    c, _refs = cohort
+    by_queryset = c.with_services(Service.objects.filter(code="A"))
+    assert funnel(by_queryset) == funnel(c)
