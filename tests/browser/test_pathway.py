@@ -2,7 +2,6 @@
 referral to treatment and back, and the pathway pages read well on a desktop
 and a phone."""
 
-
 import pytest
 from django.utils import timezone
 
