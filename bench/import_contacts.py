@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _django import peak_rss_mb, setup
+from _django import CpuClock, peak_rss_mb, setup
 
 
 def write_bundle(folder: Path, contacts: int, per_episode: int = 25) -> None:
@@ -80,6 +80,7 @@ def main() -> None:
         size = sum(f.stat().st_size for f in folder.iterdir())
         rss_before = peak_rss_mb()
         phases = []
+        clock = CpuClock()
         started = time.perf_counter()
 
         def progress(stage: str, fraction: float) -> None:
@@ -88,6 +89,7 @@ def main() -> None:
         with transaction.atomic():
             report = import_bundle(folder, progress=progress, audit={"via": "bench"})
             elapsed = time.perf_counter() - started
+            cpu_python, cpu_database = clock.seconds()
             if not args.keep:
                 transaction.set_rollback(True)
     assert report.ok, report.lines()[:10]
@@ -99,6 +101,11 @@ def main() -> None:
         "bundle_mb": round(size / 1e6, 1),
         "seconds": round(elapsed, 1),
         "contacts_per_second": round(contacts / elapsed),
+        "cpu_seconds_python": round(cpu_python, 1),
+        "cpu_seconds_database": round(cpu_database, 1),
+        # One core each at most: the time on an idle machine is about the
+        # larger of the two plus whatever does not overlap (here, all of it).
+        "contacts_per_cpu_second": round(contacts / (cpu_python + cpu_database)),
         "peak_rss_mb": round(peak_rss_mb()),
         "rss_before_import_mb": round(rss_before),
         "load_average_1m": round(__import__("os").getloadavg()[0], 1),

@@ -90,14 +90,14 @@ def demo_profiles():
     return [
         # The study's most intensive service: keywork every ~4 days.
         ServiceProfile(
-            "NTH", 3, 720, [("alice", 0.62), ("erin", 0.38)], 3.3, open_access=True,
+            "NTH", 3, 800, [("alice", 0.68), ("erin", 0.32)], 3.3, open_access=True,
             group_weekdays=(3,),
         ),
         # No open access: a waiting list, and keywork every ~10 days.
-        ServiceProfile("EST", 3, 460, [("charlie", 0.5), ("maya", 0.5)], 8.5),
+        ServiceProfile("EST", 3, 460, [("charlie", 0.5), ("maya", 0.5)], 9.6),
         ServiceProfile("STH", 2, 440, [("gita", 1.0)], 9.5, open_access=True, group_weekdays=(1,)),
-        ServiceProfile("WST", 3, 300, [("isla", 1.0)], 9.0, programme_weeks=12),
+        ServiceProfile("WST", 3, 300, [("isla", 1.0)], 10.6, programme_weeks=12),
         ServiceProfile(
-            "RES", 4, 170, [("kemi", 1.0)], 8.0, group_weekdays=(0,), planned_days=(84, 84, 56, 42)
+            "RES", 4, 170, [("kemi", 1.0)], 11.5, group_weekdays=(0,), planned_days=(84, 84, 56, 42)
         ),
     ]  # fmt: skip

@@ -180,19 +180,19 @@ def write_referrals() -> tuple[int, int]:
 def write_appointments() -> tuple[int, int]:
     execute(
         """
+        CREATE TEMP TABLE s_appointments ON COMMIT DROP AS
+        SELECT s.*, r.id AS referral_id, row_number() OVER (
+            PARTITION BY s.referral_ref, s.appointment_date ORDER BY s.line) AS ord
+        FROM stage_appointments s JOIN clients_referral r ON r.reference = s.referral_ref;
+        ANALYZE s_appointments;
         CREATE TEMP TABLE m_appointments ON COMMIT DROP AS
-        WITH s AS (
-            SELECT s.*, r.id AS referral_id, row_number() OVER (
-                PARTITION BY s.referral_ref, s.appointment_date ORDER BY s.line) AS ord
-            FROM stage_appointments s JOIN clients_referral r ON r.reference = s.referral_ref
-        ), d AS (
+        SELECT s.*, d.id AS match_id FROM s_appointments s LEFT JOIN (
             SELECT a.id, a.referral_id, a.appointment_date, row_number() OVER (
                 PARTITION BY a.referral_id, a.appointment_date ORDER BY a.id) AS ord
             FROM clients_appointment a
-            WHERE a.referral_id IN (SELECT referral_id FROM s)
-        )
-        SELECT s.*, d.id AS match_id FROM s
-        LEFT JOIN d USING (referral_id, appointment_date, ord)
+            WHERE a.referral_id IN (SELECT DISTINCT referral_id FROM s_appointments)
+        ) d USING (referral_id, appointment_date, ord);
+        ANALYZE m_appointments;
         """
     )
     changed = execute(
@@ -257,42 +257,44 @@ def write_episodes() -> tuple[int, int]:
 def write_contacts() -> tuple[int, int]:
     execute(
         """
-        CREATE TEMP TABLE m_contacts ON COMMIT DROP AS
-        WITH s AS (
-            SELECT s.*, e.id AS episode_id, row_number() OVER (
-                PARTITION BY s.episode_ref, s.contact_date, s.contact_type ORDER BY s.line) AS ord
-            FROM stage_contacts s JOIN keywork_episode e ON e.reference = s.episode_ref
-        ), d AS (
-            SELECT c.id, c.episode_id, c.contact_date, c.contact_type, c.mode,
-                c.duration_minutes, c.attendance,
-                ARRAY(SELECT ci.intervention_id FROM keywork_contactintervention ci
-                      WHERE ci.contact_id = c.id ORDER BY 1) AS interventions,
-                row_number() OVER (
-                    PARTITION BY c.episode_id, c.contact_date, c.contact_type ORDER BY c.id
-                ) AS ord
-            FROM keywork_contact c WHERE c.episode_id IN (SELECT episode_id FROM s)
-        )
-        SELECT s.line, s.episode_id, s.contact_date, s.contact_type, s.mode,
-            s.duration_minutes, s.attendance, coalesce(s.interventions, '{}') AS interventions,
-            d.id AS match_id,
-            (d.mode, d.duration_minutes, d.attendance, d.interventions::text[])
-                IS DISTINCT FROM (s.mode, s.duration_minutes, s.attendance,
-                                  coalesce(s.interventions, '{}')) AS differs,
-            d.interventions::text[] IS DISTINCT FROM coalesce(s.interventions, '{}')
-                AS interventions_differ,
-            NULL::bigint AS new_id
-        FROM s LEFT JOIN d USING (episode_id, contact_date, contact_type, ord)
+        CREATE TEMP TABLE s_contacts ON COMMIT DROP AS
+        SELECT s.*, e.id AS episode_id, row_number() OVER (
+            PARTITION BY s.episode_ref, s.contact_date, s.contact_type ORDER BY s.line) AS ord
+        FROM stage_contacts s JOIN keywork_episode e ON e.reference = s.episode_ref;
+        ANALYZE s_contacts;
         """
     )
-    execute("CREATE INDEX ON m_contacts (line)")
-    # Ids taken from the sequence in line order, so that the interventions
-    # can be written with them and an export lists contacts as they came.
+    # Ids for new contacts come from the sequence in line order (volatile
+    # functions run after ORDER BY), so the interventions can be written
+    # with them, and an export lists same-day contacts as they came.
     execute(
         """
-        UPDATE m_contacts m SET new_id = n.id FROM (
-            SELECT line, nextval(pg_get_serial_sequence('keywork_contact', 'id')) AS id
-            FROM (SELECT line FROM m_contacts WHERE match_id IS NULL ORDER BY line) q
-        ) n WHERE m.line = n.line
+        CREATE TEMP TABLE m_contacts ON COMMIT DROP AS
+        SELECT q.*, CASE WHEN q.match_id IS NULL
+            THEN nextval(pg_get_serial_sequence('keywork_contact', 'id')) END AS new_id
+        FROM (
+            SELECT s.line, s.episode_id, s.contact_date, s.contact_type, s.mode,
+                s.duration_minutes, s.attendance,
+                coalesce(s.interventions, '{}') AS interventions, d.id AS match_id,
+                (d.mode, d.duration_minutes, d.attendance, d.interventions::text[])
+                    IS DISTINCT FROM (s.mode, s.duration_minutes, s.attendance,
+                                      coalesce(s.interventions, '{}')) AS differs,
+                d.interventions::text[] IS DISTINCT FROM coalesce(s.interventions, '{}')
+                    AS interventions_differ
+            FROM s_contacts s LEFT JOIN (
+                SELECT c.id, c.episode_id, c.contact_date, c.contact_type, c.mode,
+                    c.duration_minutes, c.attendance,
+                    ARRAY(SELECT ci.intervention_id FROM keywork_contactintervention ci
+                          WHERE ci.contact_id = c.id ORDER BY 1) AS interventions,
+                    row_number() OVER (
+                        PARTITION BY c.episode_id, c.contact_date, c.contact_type
+                        ORDER BY c.id) AS ord
+                FROM keywork_contact c
+                WHERE c.episode_id IN (SELECT DISTINCT episode_id FROM s_contacts)
+            ) d USING (episode_id, contact_date, contact_type, ord)
+        ) q
+        ORDER BY q.line;
+        ANALYZE m_contacts;
         """
     )
     new = insert_select(
@@ -307,6 +309,14 @@ def write_contacts() -> tuple[int, int]:
             "attendance": "m.attendance",
         },
         "FROM m_contacts m WHERE m.new_id IS NOT NULL ORDER BY m.new_id",
+    )
+    insert_select(
+        ContactIntervention,
+        {"contact_id": "q.contact_id", "intervention_id": "q.intervention_id"},
+        """
+        FROM (SELECT m.new_id AS contact_id, unnest(m.interventions) AS intervention_id
+              FROM m_contacts m WHERE m.new_id IS NOT NULL) q
+        """,
     )
     execute(
         """
@@ -328,11 +338,8 @@ def write_contacts() -> tuple[int, int]:
         ContactIntervention,
         {"contact_id": "q.contact_id", "intervention_id": "q.intervention_id"},
         """
-        FROM (
-            SELECT coalesce(m.new_id, m.match_id) AS contact_id,
-                   unnest(m.interventions) AS intervention_id
-            FROM m_contacts m WHERE m.new_id IS NOT NULL OR m.interventions_differ
-        ) q
+        FROM (SELECT m.match_id AS contact_id, unnest(m.interventions) AS intervention_id
+              FROM m_contacts m WHERE m.match_id IS NOT NULL AND m.interventions_differ) q
         WHERE NOT EXISTS (SELECT 1 FROM keywork_contactintervention ci
                           WHERE ci.contact_id = q.contact_id
                             AND ci.intervention_id = q.intervention_id)

@@ -100,7 +100,7 @@ def test_keywork_runs_at_the_studys_rhythms(demo):
         FROM k GROUP BY ROLLUP (code)"""
     )
     assert 3.5 <= by_service["NTH"][0] <= 5
-    for code in ("EST", "STH", "WST"):
+    for code in ("EST", "STH", "WST", "RES"):
         assert 9 <= by_service[code][0] <= 13, code
     _, median, first_10, first_30 = by_service["all"]
     assert median == 60
