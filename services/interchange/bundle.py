@@ -97,7 +97,12 @@ def open_bundle(path: str | Path, *, max_bytes: int | None = None) -> Bundle:
     limit = max_bundle_bytes() if max_bytes is None else max_bytes
     path = Path(path)
     if path.is_dir() and not path.is_symlink():
-        bundle = _open_folder(path)
+        try:
+            bundle = _open_folder(path)
+        except OSError as error:
+            raise BundleRefused(
+                [Problem(BUNDLE, None, None, f"the folder cannot be read ({error.strerror})")]
+            ) from None
     elif path.is_file() and zipfile.is_zipfile(path):
         bundle = _open_zip(path)
     elif path.exists():
