@@ -173,3 +173,18 @@ def test_another_services_manager_does_not_see_it(client_as, charlie, service_b,
 def test_only_managers_have_a_break_glass_log(request, client_as, persona):
     user = request.getfixturevalue(persona)
     assert client_as(user).get("/break-glass/log/").status_code == 404
+
+
+def test_the_break_glass_log_runs_a_fixed_number_of_queries(
+    client_as, charlie, bob, service_a, client_a, django_assert_max_num_queries
+):
+    from clients.audit import record_access
+    from tests.security.test_access_audit import request_as
+
+    for _ in range(25):
+        record_access(request=request_as(charlie), client=client_a, reason=REASON)
+    browser = client_as(bob)
+    # session, user, managed-services check, page count, page of events
+    # (user, service and client joined), role context, session save
+    with django_assert_max_num_queries(10):
+        assert browser.get("/break-glass/log/").status_code == 200
