@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clients.audit import record_access
 from services.interchange import actions
 from services.interchange.forms import UploadForm, max_upload_bytes
 from services.models import ImportJob, ImportState, Service
@@ -85,6 +86,7 @@ def confirm(request, pk: int):
 @require_GET
 def problems(request, pk: int):
     job = get_import_for_user(request.user, pk)
+    record_access(request=request, file_label=f"Import {job.pk}: problems (CSV)")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
     writer = csv.writer(response, lineterminator="\n")

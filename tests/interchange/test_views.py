@@ -238,3 +238,13 @@ def test_the_pages_run_a_constant_number_of_queries(
         client.get(reverse("interchange:index"))
     with django_assert_max_num_queries(8):
         client.get(reverse("interchange:detail", args=[job.pk]))
+
+
+def test_downloading_the_problems_is_recorded(client_as, bob_a):
+    from clients.models import AccessEvent
+
+    job = ImportJob.objects.create(created_by=bob_a, state=ImportState.REFUSED, report={})
+    client_as(bob_a).get(reverse("interchange:problems", args=[job.pk]))
+    event = AccessEvent.objects.get(user=bob_a)
+    assert event.kind == "download"
+    assert event.file_label == f"Import {job.pk}: problems (CSV)"
