@@ -1,0 +1,551 @@
+"""The page benchmarks' machinery: gunicorn on 127.0.0.1 with production
+settings, sessions minted through Django's own session store, and a bounded
+load generator (wrk when installed, else Python threads).
+
+Load model: each of N users is one keep-alive connection that sends a
+request, waits for the answer, thinks for a while (uniformly 1 to 5 s, as
+in locust's own quick start, unless told otherwise) and sends the next.
+Latency is measured from send to last byte and does not include the
+thinking. `think=0` gives the flat-out
+(closed-loop) variant, where latency is mostly queueing for a worker.
+Every run is bounded twice: by its duration and by a count of requests."""
+
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_SECRET = "bench-only-not-a-secret-0123456789abcdefghijklmnop"  # noqa: S105
+# A CSRF secret (32 characters of Django's alphabet): sent as the cookie and
+# as the form token, which Django accepts unmasked.
+CSRF_SECRET = "BenchCsrfSecret0123456789abcdefg"  # noqa: S105
+
+
+def server_env(port: int) -> dict[str, str]:
+    """Production settings, on plain HTTP on 127.0.0.1 (no TLS in front)."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": env.get("SECRET_KEY") or BENCH_SECRET,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "LOG_LEVEL": "WARNING",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+        }
+    )
+    # Tasks run in-process without Redis; the pages measured queue none.
+    env.pop("REDIS_URL", None)
+    env.pop("CACHE_URL", None)
+    return env
+
+
+def force_production_settings() -> None:
+    """The bench process runs with the server's settings (cookie names,
+    static manifest), on plain HTTP, with tasks in-process."""
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET)
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.pop("REDIS_URL", None)
+    os.environ.pop("CACHE_URL", None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 3, *, timeout: float = 90) -> Iterator[str]:
+    """Serve the project with gunicorn on 127.0.0.1 and yield its base URL;
+    stop it (only the process started here) on the way out."""
+    port = _free_port()
+    env = server_env(port)
+    python = sys.executable
+    # DEBUG off serves static files through the manifest: build it first.
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    command = [
+        str(Path(python).with_name("gunicorn")),
+        "nectos.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    _SERVERS[base] = server.pid
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start: see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as r:  # noqa: S310
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer /healthz in {timeout:.0f} s")
+            time.sleep(0.5)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+        _SERVERS.pop(base, None)
+
+
+_SERVERS: dict[str, int] = {}
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(base: str) -> tuple[float, float]:
+    """CPU seconds used so far by the server's workers and by the PostgreSQL
+    backends connected to this database (other than this process's own).
+    On a shared machine the wall clock mostly measures waiting for a core;
+    CPU per request is what a page costs, whatever else runs."""
+    from django.db import connection
+
+    master = _SERVERS[base]
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        children = []
+    app = sum(_cpu_of(int(pid)) for pid in children)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        db = sum(_cpu_of(pid) for (pid,) in cursor.fetchall())
+    return app, db
+
+
+# --- Sessions ------------------------------------------------------------------
+
+
+def mint_session(user) -> str:
+    """A signed-in, second-factor-verified session for `user`, made the way
+    the sign-in view makes one; returns the Cookie header value."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from services.security.sessions import SIGNED_IN_AT, SessionStore
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SIGNED_IN_AT] = time.time()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {csrf_cookie()}"
+
+
+def csrf_cookie() -> str:
+    from django.conf import settings
+
+    return f"{settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
+
+
+def forget_sessions(cookies: list[str]) -> None:
+    """Delete the sessions minted for a run."""
+    from django.conf import settings
+
+    from services.security.sessions import SessionStore
+
+    prefix = f"{settings.SESSION_COOKIE_NAME}="
+    for cookie in cookies:
+        key = cookie.split(";")[0].removeprefix(prefix)
+        SessionStore(session_key=key).delete()
+
+
+# --- Load ------------------------------------------------------------------------
+
+
+@dataclass
+class Call:
+    """One kind of request a user sends: GET when body is None."""
+
+    path: str
+    cookie: str
+    body: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        return "GET" if self.body is None else "POST"
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    bad_status: int
+    errors: int
+    seconds: float
+    generator: str
+    cpu_app_ms: float = 0.0  # per request, the gunicorn workers
+    cpu_db_ms: float = 0.0  # per request, the PostgreSQL backends
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def check_once(base: str, call: Call, expect: int, marker: str | None = None) -> str:
+    """One request before the load: the answer must be the page itself, not
+    a sign-in redirect or an error."""
+    request = urllib.request.Request(  # noqa: S310
+        base + call.path,
+        data=call.body.encode() if call.body is not None else None,
+        headers={"Cookie": call.cookie, **call.headers}
+        | ({"Content-Type": "application/x-www-form-urlencoded"} if call.body else {}),
+        method=call.method,
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            status, body = response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read().decode("utf-8", "replace")
+    if status != expect or (marker is not None and marker not in body):
+        raise RuntimeError(
+            f"{call.method} {call.path} answered {status} (wanted {expect}"
+            f"{f' and {marker!r}' if marker else ''})"
+        )
+    return body
+
+
+def load(
+    base: str,
+    calls: list[Call],
+    *,
+    users: int,
+    seconds: float,
+    max_requests: int,
+    expect: int = 200,
+    think: tuple[float, float] = (1.0, 5.0),
+) -> LoadResult:
+    """Run the load once; wrk if it is installed, else Python threads."""
+    if shutil.which("wrk"):
+        return _wrk(base, calls, users, seconds, max_requests, expect, think)
+    return _threads(base, calls, users, seconds, max_requests, expect, think)
+
+
+def _lua_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid Lua string literal here
+
+
+WRK_SCRIPT = """
+calls = { %(calls)s }
+expect = %(expect)d
+think_min, think_max = %(think_min)d, %(think_max)d
+limit = %(limit)d
+threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("offset", #threads)
+end
+function init(args)
+  n, bad, seen = offset, 0, 0
+  math.randomseed(offset * 7919)
+end
+function request()
+  n = n + 1
+  local c = calls[(n %% #calls) + 1]
+  return wrk.format(c[1], c[2], c[3], c[4])
+end
+function delay()
+  if think_max == 0 then return 0 end
+  return math.random(think_min, think_max)
+end
+function response(status, headers, body)
+  seen = seen + 1
+  if status ~= expect then bad = bad + 1 end
+  if seen >= limit then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+  local total_bad = 0
+  for _, t in ipairs(threads) do total_bad = total_bad + t:get("bad") end
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %%d, "p50": %%d, "p95": %%d, "p99": %%d, "max": %%d, ' ..
+    '"bad": %%d, "errors": %%d, "duration": %%d}\\n',
+    summary.requests, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, total_bad, e.connect + e.read + e.write + e.timeout, summary.duration))
+end
+"""
+
+
+def _wrk(base, calls, users, seconds, max_requests, expect, think) -> LoadResult:
+    threads = min(2, users)
+    entries = []
+    for call in calls:
+        headers = {"Cookie": call.cookie, **call.headers}
+        if call.body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        lua_headers = ", ".join(
+            f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()
+        )
+        body = "nil" if call.body is None else _lua_string(call.body)
+        method, path = _lua_string(call.method), _lua_string(call.path)
+        entries.append(f"{{ {method}, {path}, {{ {lua_headers} }}, {body} }}")
+    script = WRK_SCRIPT % {
+        "calls": ",\n  ".join(entries),
+        "expect": expect,
+        "think_min": int(think[0] * 1000),
+        "think_max": int(think[1] * 1000),
+        "limit": max(1, max_requests // threads),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{users}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                f.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        ).stdout
+    finally:
+        Path(f.name).unlink(missing_ok=True)
+    line = next(x for x in out.splitlines() if x.startswith("WRKJSON "))
+    d = json.loads(line.removeprefix("WRKJSON "))
+    return LoadResult(
+        requests=d["requests"],
+        p50_ms=d["p50"] / 1000,
+        p95_ms=d["p95"] / 1000,
+        p99_ms=d["p99"] / 1000,
+        max_ms=d["max"] / 1000,
+        bad_status=d["bad"],
+        errors=d["errors"],
+        seconds=d["duration"] / 1e6,
+        generator="wrk",
+    )
+
+
+def _threads(base, calls, users, seconds, max_requests, expect, think) -> LoadResult:
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    bad = errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    budget = [max_requests]
+
+    def user(offset: int) -> None:
+        nonlocal bad, errors
+        rng = random.Random(offset)
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        n = offset
+        while time.monotonic() < stop_at:
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            call = calls[n % len(calls)]
+            n += 1
+            headers = {"Cookie": call.cookie, **call.headers}
+            if call.body is not None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            began = time.perf_counter()
+            try:
+                connection.request(call.method, call.path, body=call.body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                with lock:
+                    errors += 1
+                connection.close()
+                connection = http.client.HTTPConnection(host, int(port), timeout=10)
+                continue
+            elapsed = time.perf_counter() - began
+            with lock:
+                latencies.append(elapsed)
+                bad += status != expect
+            if think[1]:
+                time.sleep(rng.uniform(*think))
+        connection.close()
+
+    began = time.perf_counter()
+    workers = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=seconds + 30)
+    elapsed = time.perf_counter() - began
+    ms = sorted(1000 * x for x in latencies) or [0.0]
+
+    def pct(p: float) -> float:
+        return ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))]
+
+    return LoadResult(
+        requests=len(latencies),
+        p50_ms=pct(50),
+        p95_ms=pct(95),
+        p99_ms=pct(99),
+        max_ms=ms[-1],
+        bad_status=bad,
+        errors=errors,
+        seconds=elapsed,
+        generator="python threads",
+    )
+
+
+# --- Runs and the result line --------------------------------------------------
+
+
+def repeated(
+    base: str,
+    calls: list[Call],
+    *,
+    runs: int,
+    users: int = 20,
+    seconds: float = 20,
+    max_requests: int = 2000,
+    expect: int = 200,
+    think: tuple[float, float] = (1.0, 5.0),
+    warmup_seconds: float = 5,
+) -> list[LoadResult]:
+    """A warm-up (discarded), then `runs` runs; prints each."""
+    load(base, calls, users=users, seconds=warmup_seconds, max_requests=200, expect=expect,
+         think=think)  # fmt: skip
+    results = []
+    for i in range(runs):
+        app0, db0 = cpu_seconds(base)
+        r = load(
+            base,
+            calls,
+            users=users,
+            seconds=seconds,
+            max_requests=max_requests,
+            expect=expect,
+            think=think,
+        )
+        app1, db1 = cpu_seconds(base)
+        if r.requests:
+            r.cpu_app_ms = 1000 * (app1 - app0) / r.requests
+            r.cpu_db_ms = 1000 * (db1 - db0) / r.requests
+        print(
+            f"  run {i + 1}: {r.requests} requests in {r.seconds:.1f} s ({r.rps:.1f}/s), "
+            f"p50 {r.p50_ms:.0f} ms, p95 {r.p95_ms:.0f} ms, p99 {r.p99_ms:.0f} ms, "
+            f"max {r.max_ms:.0f} ms, wrong status {r.bad_status}, errors {r.errors}; "
+            f"CPU a request {r.cpu_app_ms:.0f} ms app + {r.cpu_db_ms:.0f} ms database; "
+            f"load average {os.getloadavg()[0]:.1f} [{r.generator}]",
+            flush=True,
+        )
+        results.append(r)
+    return results
+
+
+def emit(measure: str, values: list[float], *, unit: str, target: str, met: bool, **extra) -> None:
+    """The one line bench/run_all.py reads from every script."""
+    result = {
+        "measure": measure,
+        "unit": unit,
+        "median": round(statistics.median(values), 2),
+        "min": round(min(values), 2),
+        "max": round(max(values), 2),
+        "runs": len(values),
+        "target": target,
+        "met": met,
+        "load_average_1m": round(os.getloadavg()[0], 1),
+        **extra,
+    }
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def emit_load(measure: str, results: list[LoadResult], *, limit_ms: float, **extra) -> None:
+    """The RESULT line of a page benchmark: p95 of each run, met when the
+    median run's p95 is under the limit and no request failed."""
+    p95 = [r.p95_ms for r in results]
+    failures = sum(r.bad_status + r.errors for r in results)
+    app = statistics.median(r.cpu_app_ms for r in results)
+    db = statistics.median(r.cpu_db_ms for r in results)
+    requests = sum(r.requests for r in results)
+    emit(
+        measure,
+        p95,
+        unit="ms p95",
+        target=f"p95 < {limit_ms:.0f} ms, no errors",
+        met=statistics.median(p95) < limit_ms and failures == 0,
+        requests=requests,
+        failures=failures,
+        cpu_app_ms=round(app, 1),
+        cpu_db_ms=round(db, 1),
+        summary=(
+            f"{requests:,} requests, {failures} failed; CPU a page {app:.0f} ms app "
+            f"+ {db:.0f} ms db; load avg {os.getloadavg()[0]:.0f}"
+        ),
+        **extra,
+    )

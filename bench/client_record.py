@@ -1,0 +1,84 @@
+"""The client record under load: 20 keyworkers each opening a client of
+theirs whose record holds about 200 contacts, on gunicorn with 3 workers.
+
+    DATABASE_URL=... .venv/bin/python bench/client_record.py [--runs 3] [--seconds 20]
+
+Target (issue 10): p95 under 150 ms. Every opening writes an access event
+(issue 9), as it does for real."""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _web import force_production_settings  # noqa: E402
+
+force_production_settings()
+from _django import setup  # noqa: E402
+
+setup()
+
+from _web import Call, check_once, emit_load, forget_sessions, gunicorn, mint_session, repeated  # noqa: E402
+from django.db.models import Count, F  # noqa: E402
+from django.db.models.functions import Abs  # noqa: E402
+
+from keywork.models import Episode  # noqa: E402
+
+TIMELINE = 'data-testid="timeline"'
+
+
+def episodes_near(contacts: int, n: int) -> list[Episode]:
+    """Open episodes, one per keyworker, with about `contacts` contacts."""
+    candidates = (
+        Episode.objects.filter(end_date__isnull=True)
+        .annotate(n_contacts=Count("contacts"))
+        .annotate(off=Abs(F("n_contacts") - contacts))
+        .filter(off__lte=contacts // 4)
+        .select_related("keyworker", "referral__client")
+        .order_by("off", "pk")
+    )
+    chosen, workers = [], set()
+    for episode in candidates[: n * 20]:
+        if episode.keyworker_id not in workers:
+            chosen.append(episode)
+            workers.add(episode.keyworker_id)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--contacts", type=int, default=200)
+    args = parser.parse_args()
+    episodes = episodes_near(args.contacts, args.users)
+    if not episodes:
+        raise SystemExit(f"no open episode with about {args.contacts} contacts: load the data")
+    sizes = sorted(e.n_contacts for e in episodes)
+    print(f"{len(episodes)} records with {sizes[0]} to {sizes[-1]} contacts")
+    cookies = [mint_session(e.keyworker) for e in episodes]
+    try:
+        calls = [
+            Call(f"/clients/{e.referral.client.key}/", c)
+            for e, c in zip(episodes, cookies, strict=True)
+        ]
+        with gunicorn(workers=3) as base:
+            body = check_once(base, calls[0], 200, TIMELINE)
+            print(f"  first record: {len(body):,} bytes")
+            results = repeated(base, calls, runs=args.runs, users=len(calls), seconds=args.seconds)
+    finally:
+        forget_sessions(cookies)
+    emit_load(
+        "client record (200 contacts, 20 users)",
+        results,
+        limit_ms=150,
+        contacts=f"{sizes[0]}-{sizes[-1]}",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

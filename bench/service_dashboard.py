@@ -1,0 +1,87 @@
+"""A service's dashboard from its stored snapshot, under load: the managers
+of 20 services each opening their own dashboard (last quarter as of today,
+the page's default), on gunicorn with 3 workers.
+
+    DATABASE_URL=... .venv/bin/python bench/service_dashboard.py [--runs 3] [--seconds 20]
+
+The snapshots are computed first where missing (what the nightly job does),
+and that time is printed too. Target (issue 10): p95 under 100 ms."""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _web import force_production_settings  # noqa: E402
+
+force_production_settings()
+from _django import setup  # noqa: E402
+
+setup()
+
+from _web import Call, check_once, emit_load, forget_sessions, gunicorn, mint_session, repeated  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from services.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
+from services.dashboards.quarters import Quarter  # noqa: E402
+from services.dashboards.queries import get_snapshot  # noqa: E402
+from services.models import Membership, Role, Service  # noqa: E402
+
+CHART_DATA = 'id="chart-'
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--users", type=int, default=20)
+    args = parser.parse_args()
+    today = timezone.localdate()
+    quarter = Quarter.of(today).previous()
+    # The busiest services: the biggest snapshots.
+    services = list(
+        Service.objects.annotate(n=Count("referrals")).order_by("-n", "code")[: args.users]
+    )
+    computed = []
+    for service in services:
+        snapshot = get_snapshot(service, quarter.start, quarter.end, today)
+        if snapshot is None or snapshot.data is None:
+            began = time.perf_counter()
+            snapshot = snapshot_request(
+                service=service, start=quarter.start, end=quarter.end, as_of=today
+            )
+            if get_snapshot(service, quarter.start, quarter.end, today).data is None:
+                snapshot_compute(snapshot_id=snapshot.pk)  # a broker was configured
+            computed.append(time.perf_counter() - began)
+    if computed:
+        print(
+            f"  computed {len(computed)} snapshots: median {statistics.median(computed):.2f} s, "
+            f"max {max(computed):.2f} s each"
+        )
+    managers = [
+        Membership.objects.filter(service=s, role=Role.MANAGER).select_related("user").first().user
+        for s in services
+    ]
+    cookies = [mint_session(u) for u in managers]
+    try:
+        calls = [Call(f"/dashboards/{s.code}/", c) for s, c in zip(services, cookies, strict=True)]
+        with gunicorn(workers=3) as base:
+            body = check_once(base, calls[0], 200, CHART_DATA)
+            print(f"  first dashboard ({services[0].code}, {quarter.code}): {len(body):,} bytes")
+            results = repeated(base, calls, runs=args.runs, users=len(calls), seconds=args.seconds)
+    finally:
+        forget_sessions(cookies)
+    emit_load(
+        "service dashboard from a snapshot (20 managers)",
+        results,
+        limit_ms=100,
+        quarter=quarter.code,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""bench/run_all.py imports without Django or a database, reads what the
+bench scripts print, and formats its table (the benchmarks themselves need
+the national data set and are run by `make bench`, not by the tests)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+@pytest.fixture(scope="module")
+def run_all():
+    spec = importlib.util.spec_from_file_location("bench_run_all", BENCH / "run_all.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run_all"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_it_names_a_script_that_exists_for_every_measure(run_all):
+    args = run_all.argparse.Namespace(runs=2, quick=False, service="N001")
+    for measure in run_all.MEASURES:
+        for command in measure.command(args):
+            assert Path(command[1]).exists(), command
+
+
+def test_the_table_shows_every_row_with_its_verdict(run_all):
+    rows = [
+        run_all.Row("caseload page", "p95 < 150 ms", "ms p95", 41.5, 38.25, 60.0, 3, True),
+        run_all.Row("import", ">= 5,000 rows/s", "rows/s", 4200, 4000, 4400, 3, False, "slow"),
+        run_all.Row("export", "", notes="the script failed"),
+    ]
+    table = run_all.format_table(rows).splitlines()
+    assert table[0].startswith("| measure")
+    assert set(table[1]) <= {"|", "-"}
+    assert "41.5 ms p95" in table[2] and "| met " in table[2]
+    assert "4,200 rows/s" in table[3] and "**NOT met**" in table[3] and "slow" in table[3]
+    assert "**no result**" in table[4]
+    assert len({len(line) for line in table}) == 1  # padded: reads as plain text too
+
+
+def test_it_reads_the_result_line_of_a_script(run_all):
+    output = 'warming up\nRESULT {"measure": "m", "target": "t", "median": 2.0, "met": true}\n'
+    row = run_all.row_from_result(run_all.parse_result(output))
+    assert (row.measure, row.median, row.met) == ("m", 2.0, True)
+    assert run_all.parse_result("no result here") is None
+
+
+def test_it_reads_the_metrics_scripts_timing_lines(run_all):
+    output = (
+        "services.metrics.measures median    183.0 ms   min    155.0   max    242.0   (15 runs)\n"
+        "hand-written SQL median    216.0 ms   min    129.0   max    234.0   (15 runs)\n"
+        "ratio (median ours / median SQL): 0.85\n"
+        "same figures: yes\n"
+    )
+    row = run_all.metrics_row("one quarter", 300, output)
+    assert (row.median, row.low, row.high, row.runs, row.met) == (183.0, 155.0, 242.0, 15, True)
+    assert "ratio 0.85" in row.notes
+    slow = output.replace("183.0 ms", "950.0 ms").replace("0.85", "4.40")
+    assert run_all.metrics_row("one quarter", 300, slow).met is False
+
+
+def test_it_writes_its_section_into_the_document_and_keeps_the_rest(run_all, tmp_path, monkeypatch):
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(f"# Benchmarks\n\nIntro.\n\n{run_all.START}\nold\n{run_all.END}\n\nNotes.\n")
+    monkeypatch.setattr(run_all, "DOC", doc)
+    run_all.write_doc(f"{run_all.START}\nnew table\n{run_all.END}")
+    text = doc.read_text()
+    assert "new table" in text and "old" not in text
+    assert text.startswith("# Benchmarks\n\nIntro.") and text.rstrip().endswith("Notes.")
