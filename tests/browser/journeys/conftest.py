@@ -36,11 +36,21 @@ class Journey:
         self.count = 0
         self.guide = os.environ.get("GUIDE_SHOTS") == "1"
 
-    def step(self, name: str, *, guide: str | None = None, full_page: bool = False) -> Path:
+    def step(
+        self,
+        name: str,
+        *,
+        guide: str | None = None,
+        full_page: bool = False,
+        at: str | None = None,
+    ) -> Path:
         """Screenshot the page as step NN-name; `guide` names its copy in
         docs/guide/img/ (`make guide-shots`). `full_page` takes the whole
-        page (up to GUIDE_MAX_HEIGHT pixels) instead of the window."""
+        page (up to GUIDE_MAX_HEIGHT pixels) instead of the window; `at`
+        (a CSS selector) scrolls that element to the top of the window first."""
         self.count += 1
+        if at:
+            self.page.locator(at).first.evaluate("(e) => e.scrollIntoView({block: 'start'})")
         path = self.folder / f"{self.count:02d}-{name}.png"
         if full_page:
             # A taller window rather than Playwright's full_page, whose
