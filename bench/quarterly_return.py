@@ -62,6 +62,7 @@ def seed(referrals_per_service: int, rng: random.Random) -> None:
     for s in range(1, 21):
         service = Service.objects.create(code=f"{PREFIX}{s:02d}", name=f"Bench service {s}", tier=3)
         Membership.objects.create(user=staff, service=service, role=Role.COMMISSIONER)
+        Membership.objects.create(user=keyworker, service=service, role=Role.KEYWORKER)
         with transaction.atomic():
             _seed_service(service, keyworker, referrals_per_service, rng)
         print(f"  seeded {service.code}", flush=True)

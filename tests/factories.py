@@ -72,6 +72,12 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     appointment_date = factory.LazyAttribute(lambda o: o.offered_date + dt.timedelta(days=3))
 
 
+def keyworker_of(service: Service) -> User:
+    user = UserFactory()
+    MembershipFactory(user=user, service=service, role=Role.KEYWORKER)
+    return user
+
+
 class EpisodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Episode
@@ -79,7 +85,8 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     referral = factory.SubFactory(ReferralFactory)
     tier = 3
     start_date = factory.LazyAttribute(lambda o: o.referral.referral_date + dt.timedelta(days=7))
-    keyworker = factory.SubFactory(UserFactory)
+    # The database insists the keyworker works in the referral's service.
+    keyworker = factory.LazyAttribute(lambda o: keyworker_of(o.referral.service))
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
