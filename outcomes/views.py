@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.access import clinical_required
 from outcomes import actions, queries
 from outcomes.access import get_episode_for_user, get_form_for_user
 from outcomes.forms import OutcomeFormForm, initial_for
@@ -71,6 +72,7 @@ def episode(request, episode_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@clinical_required
 def notifications(request):
     """A keyworker's follow-ups: what is due or overdue now, and what they
     were told and when."""

@@ -117,7 +117,7 @@ MATRIX: dict[str, Row] = {
     "outcomes:episode": Row(SERVICE_A, args={"episode_pk": "episode.pk"}),
     "outcomes:form_create": Row(SERVICE_A, args={"episode_pk": "episode.pk"}),
     "outcomes:form_edit": Row(SERVICE_A, args={"pk": "outcome_form.pk"}),
-    "outcomes:notifications": Row(SIGNED_IN, note="one's own notifications"),
+    "outcomes:notifications": Row(CLINICAL, note="one's own follow-ups and notifications"),
     "outcomes:overdue": Row(MANAGER_ONLY),
     # --- dashboards (H2): managers of the service; administrators see figures -----
     "dashboards:index": Row(SIGNED_IN, note="lists the dashboards one may open"),
