@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0002_initial'),
-        ('keywork', '0004_keywork_appointments_careplans_groups_dropin'),
+        ("clients", "0002_initial"),
+        ("keywork", "0004_keywork_appointments_careplans_groups_dropin"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='episode',
-            name='episode_planned_days_for_tier4_only',
+            model_name="episode",
+            name="episode_planned_days_for_tier4_only",
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('planned_days__gt', 0), ('planned_days__isnull', False), ('tier', 4)), models.Q(models.Q(('tier', 4), _negated=True), ('planned_days__isnull', True)), _connector='OR'), name='episode_planned_days_for_tier4_only'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("planned_days__gt", 0), ("planned_days__isnull", False), ("tier", 4)),
+                    models.Q(models.Q(("tier", 4), _negated=True), ("planned_days__isnull", True)),
+                    _connector="OR",
+                ),
+                name="episode_planned_days_for_tier4_only",
+            ),
         ),
     ]
