@@ -91,6 +91,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(envstr("DATABASE_URL"), BASE_DIR)}
+# A streaming replica for the reporting floor's heavy reads (docs/scaling.md).
+if envstr("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_config(envstr("DATABASE_REPLICA_URL"), BASE_DIR)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["nectos.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "services.User"

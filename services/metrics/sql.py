@@ -4,7 +4,7 @@ years, medians (percentile_cont) and aggregating over an inner queryset."""
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import Aggregate, FloatField, Func, IntegerField, QuerySet
 
 
@@ -52,6 +52,8 @@ def rows_over(inner: QuerySet, *, group: str | None, aggregates: dict[str, str])
         sql, params = inner.order_by().query.sql_with_params()
     except EmptyResultSet:  # e.g. an empty list of services: no rows at all
         return []
+    # The queryset's database: the replica inside nectos.db_router.replica_reads().
+    connection = connections[inner.db]
     qn = connection.ops.quote_name
     cols = [f"{expr} AS {qn(name)}" for name, expr in aggregates.items()]
     if group:
@@ -75,7 +77,7 @@ def rows_from(inner: QuerySet, template: str) -> list[dict]:
         sql, params = inner.order_by().query.sql_with_params()
     except EmptyResultSet:
         return []
-    with connection.cursor() as cursor:
+    with connections[inner.db].cursor() as cursor:
         cursor.execute(template.format(inner=sql), params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
