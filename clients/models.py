@@ -68,7 +68,13 @@ class ClientQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The dashboards ask what changed since a snapshot (issue 10).
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="clientevent_created_idx")]},
+)
 class Client(models.Model):
     # Opaque key for URLs: never the reference, initials or date of birth.
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -103,7 +109,13 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(service__in=Service.objects.clinical_for(user))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The dashboards ask what changed since a snapshot (issue 10).
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="referralevent_created_idx")]},
+)
 class Referral(models.Model):
     reference = models.CharField(max_length=40, unique=True, default=new_reference)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
@@ -132,7 +144,15 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(attendance="", appointment_date__lt=today)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The dashboards ask what changed since a snapshot (issue 10).
+    meta={
+        "indexes": [models.Index(fields=["pgh_created_at"], name="appointmentevent_created_idx")]
+    },
+)
 class Appointment(models.Model):
     """An assessment appointment offered on a referral."""
 

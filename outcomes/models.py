@@ -45,7 +45,15 @@ class OutcomeFormQuerySet(models.QuerySet):
         return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The dashboards ask what changed since a snapshot (issue 10).
+    meta={
+        "indexes": [models.Index(fields=["pgh_created_at"], name="outcomeformevent_created_idx")]
+    },
+)
 class OutcomeForm(models.Model):
     """What happened in the 30 days before the form date."""
 

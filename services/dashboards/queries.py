@@ -52,26 +52,35 @@ def get_snapshot(
     )
 
 
-def _newest(model, path: str) -> Subquery:
+def _newest(model, path: str, since: dt.datetime | None) -> Subquery:
     events = model.pgh_event_model.objects.filter(**{path: OuterRef("pk")})
+    if since is not None:
+        events = events.filter(pgh_created_at__gte=since)
     return Subquery(
         events.order_by().values(path).annotate(at=Max("pgh_created_at")).values("at"),
         output_field=DateTimeField(),
     )
 
 
-def newest_changes(services: QuerySet) -> dict[int, dt.datetime | None]:
+def newest_changes(
+    services: QuerySet, *, since: dt.datetime | None = None
+) -> dict[int, dt.datetime | None]:
     """{service id: when its newest recorded change (insert, update or delete
     of a referral, appointment, episode, contact, outcome form or one of its
-    clients) happened}, from the pghistory event tables; one query."""
+    clients) happened}, from the pghistory event tables; one query.
+
+    With `since`, only changes at or after it count (None when there are
+    none): all a staleness check needs, and through the pgh_created_at
+    indexes it reads the changes since then rather than a service's whole
+    history (0.7 s a dashboard view on the national data set before)."""
     rows = services.order_by().annotate(
         changed=Greatest(
-            _newest(Referral, "service"),
-            _newest(Appointment, "referral__service"),
-            _newest(Episode, "referral__service"),
-            _newest(Contact, "episode__referral__service"),
-            _newest(OutcomeForm, "episode__referral__service"),
-            _newest(Client, "pgh_obj__referrals__service"),
+            _newest(Referral, "service", since),
+            _newest(Appointment, "referral__service", since),
+            _newest(Episode, "referral__service", since),
+            _newest(Contact, "episode__referral__service", since),
+            _newest(OutcomeForm, "episode__referral__service", since),
+            _newest(Client, "pgh_obj__referrals__service", since),
         )
     )
     return dict(rows.values_list("pk", "changed"))

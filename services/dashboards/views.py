@@ -79,7 +79,9 @@ def service_dashboard(request, code: str):
             service=service, start=quarter.start, end=quarter.end, as_of=as_of, user=request.user
         )
         snapshot = get_snapshot(service, quarter.start, quarter.end, as_of)
-    changed = newest_changes(Service.objects.filter(pk=service.pk)).get(service.pk)
+    # Only a change since the figures were worked out can make them stale.
+    this_service = Service.objects.filter(pk=service.pk)
+    changed = newest_changes(this_service, since=snapshot.computed_at).get(service.pk)
     context |= {
         "quarter": quarter,
         "as_of": as_of,
