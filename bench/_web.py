@@ -135,12 +135,12 @@ _SERVERS: dict[str, int] = {}
 
 
 def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of one process (0 when it has gone)."""
+    """CPU seconds one process has run (schedstat: nanoseconds, unlike the
+    10 ms ticks of /proc/<pid>/stat); 0 when it has gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(base: str) -> tuple[float, float]:
@@ -462,6 +462,32 @@ def _threads(base, calls, users, seconds, max_requests, expect, think) -> LoadRe
     )
 
 
+def service_times(
+    base: str, calls: list[Call], *, requests: int = 40, warm: int = 9
+) -> list[float]:
+    """One user, one request at a time, nothing else of ours running: the CPU
+    each request costs the server (workers + PostgreSQL backends), in ms.
+    That is the page's latency on an idle machine, before any queueing."""
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    costs = []
+    for n in range(warm + requests):
+        call = calls[n % len(calls)]
+        headers = {"Cookie": call.cookie, **call.headers}
+        if call.body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        app0, db0 = cpu_seconds(base)
+        connection.request(call.method, call.path, body=call.body, headers=headers)
+        connection.getresponse().read()
+        app1, db1 = cpu_seconds(base)
+        if n >= warm:  # each worker compiles its templates on first use
+            costs.append(1000 * ((app1 - app0) + (db1 - db0)))
+    connection.close()
+    return costs
+
+
 # --- Runs and the result line --------------------------------------------------
 
 
@@ -525,14 +551,31 @@ def emit(measure: str, values: list[float], *, unit: str, target: str, met: bool
     print("RESULT " + json.dumps(result), flush=True)
 
 
-def emit_load(measure: str, results: list[LoadResult], *, limit_ms: float, **extra) -> None:
+def emit_load(
+    measure: str,
+    results: list[LoadResult],
+    *,
+    limit_ms: float,
+    service: list[float],
+    users: int = 20,
+    think: tuple[float, float] = (1.0, 5.0),
+    **extra,
+) -> None:
     """The RESULT line of a page benchmark: p95 of each run, met when the
-    median run's p95 is under the limit and no request failed."""
+    median run's p95 is under the limit and no request failed. `service`
+    are the CPU costs of single requests (service_times): their p95 is the
+    latency an idle machine would give one user, and with the offered load
+    they say how busy 20 users would keep 2 cores."""
     p95 = [r.p95_ms for r in results]
     failures = sum(r.bad_status + r.errors for r in results)
-    app = statistics.median(r.cpu_app_ms for r in results)
-    db = statistics.median(r.cpu_db_ms for r in results)
     requests = sum(r.requests for r in results)
+    ordered = sorted(service)
+    cpu_p50 = statistics.median(ordered)
+    cpu_p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    # Pages a second the users would ask for on an idle machine, and the
+    # share of the cores serving them would take.
+    offered = users / (sum(think) / 2 + statistics.mean(service) / 1000)
+    busy = offered * statistics.mean(service) / 1000 / (os.cpu_count() or 1)
     emit(
         measure,
         p95,
@@ -541,11 +584,13 @@ def emit_load(measure: str, results: list[LoadResult], *, limit_ms: float, **ext
         met=statistics.median(p95) < limit_ms and failures == 0,
         requests=requests,
         failures=failures,
-        cpu_app_ms=round(app, 1),
-        cpu_db_ms=round(db, 1),
+        cpu_p50_ms=round(cpu_p50, 1),
+        cpu_p95_ms=round(cpu_p95, 1),
+        cpu_busy=round(busy, 2),
         summary=(
-            f"{requests:,} requests, {failures} failed; CPU a page {app:.0f} ms app "
-            f"+ {db:.0f} ms db; load avg {os.getloadavg()[0]:.0f}"
+            f"{requests:,} requests, {failures} failed; CPU a page p50 {cpu_p50:.0f} ms, "
+            f"p95 {cpu_p95:.0f} ms (one user, app + db); {users} users keep "
+            f"{100 * busy:.0f}% of the cores busy; load avg {os.getloadavg()[0]:.0f}"
         ),
         **extra,
     )

@@ -20,7 +20,16 @@ from _django import setup  # noqa: E402
 
 setup()
 
-from _web import Call, check_once, emit_load, forget_sessions, gunicorn, mint_session, repeated  # noqa: E402
+from _web import (  # noqa: E402
+    Call,
+    check_once,
+    emit_load,
+    forget_sessions,
+    gunicorn,
+    mint_session,
+    repeated,
+    service_times,
+)
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, F, Q  # noqa: E402
 from django.db.models.functions import Abs  # noqa: E402
@@ -103,21 +112,18 @@ def main() -> int:
             with gunicorn(workers=3) as base:
                 body = check_once(base, calls[0], 200, ROW)
                 print(f"  first caseload shows {body.count(ROW)} rows, {len(body):,} bytes")
+                costs = service_times(base, calls)
                 results = repeated(
                     base, calls, runs=args.runs, users=args.users, seconds=args.seconds
                 )
-                flat = repeated(
-                    base, calls, runs=1, users=args.users, seconds=10, think=(0, 0),
-                    warmup_seconds=1,
-                )[0]  # fmt: skip
         finally:
             forget_sessions(cookies)
     emit_load(
         "caseload page (40 open episodes, 20 users, 3 workers)",
         results,
         limit_ms=150,
+        service=costs,
         open_episodes=f"{sizes[0]}-{sizes[-1]}",
-        flat_out=f"{flat.rps:.0f} pages/s, p95 {flat.p95_ms:.0f} ms with no think time",
     )
     return 0
 

@@ -18,7 +18,16 @@ from _django import setup  # noqa: E402
 
 setup()
 
-from _web import Call, check_once, emit_load, forget_sessions, gunicorn, mint_session, repeated  # noqa: E402
+from _web import (  # noqa: E402
+    Call,
+    check_once,
+    emit_load,
+    forget_sessions,
+    gunicorn,
+    mint_session,
+    repeated,
+    service_times,
+)
 from django.db.models import Count, F  # noqa: E402
 from django.db.models.functions import Abs  # noqa: E402
 
@@ -68,6 +77,7 @@ def main() -> int:
         with gunicorn(workers=3) as base:
             body = check_once(base, calls[0], 200, TIMELINE)
             print(f"  first record: {len(body):,} bytes")
+            costs = service_times(base, calls)
             results = repeated(base, calls, runs=args.runs, users=len(calls), seconds=args.seconds)
     finally:
         forget_sessions(cookies)
@@ -75,6 +85,7 @@ def main() -> int:
         "client record (200 contacts, 20 users)",
         results,
         limit_ms=150,
+        service=costs,
         contacts=f"{sizes[0]}-{sizes[-1]}",
     )
     return 0

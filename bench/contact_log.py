@@ -31,6 +31,7 @@ from _web import (  # noqa: E402
     gunicorn,
     mint_session,
     repeated,
+    service_times,
 )
 from caseload_page import keyworkers_near  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -103,6 +104,7 @@ def main() -> int:
             check_once(base, calls[0], 200)
             if Contact.objects.count() != before + 1:
                 raise SystemExit("the first POST did not write a contact")
+            costs = service_times(base, calls)
             results = repeated(
                 base, calls, runs=args.runs, users=len(calls), seconds=args.seconds,
                 max_requests=1000,
@@ -115,6 +117,7 @@ def main() -> int:
         "logging a contact (HTMX POST through the form, 20 users)",
         results,
         limit_ms=150,
+        service=costs,
     )
     return 0
 

@@ -185,6 +185,14 @@ def _single(outputs: list[str], a: argparse.Namespace) -> list[Row]:
     return [row_from_result(result)]
 
 
+def _cpu(runs: list[dict]) -> str:
+    if not all("cpu_seconds_python" in r for r in runs):
+        return ""
+    py = statistics.median(r["cpu_seconds_python"] for r in runs)
+    db = statistics.median(r["cpu_seconds_database"] for r in runs)
+    return f", CPU {py:.1f} s Python + {db:.1f} s PostgreSQL"
+
+
 def _export_rows(label: str, outputs: list[str], *, all_contacts: bool) -> list[Row]:
     runs = [r for r in (last_json(o) for o in outputs) if r]
     if not runs:
@@ -199,12 +207,12 @@ def _export_rows(label: str, outputs: list[str], *, all_contacts: bool) -> list[
         met = statistics.median(seconds) < limit and rss < 200
         notes = (
             f"{contacts:,} contacts: {contacts / statistics.median(seconds):,.0f}/s "
-            f"(limit {limit:,.0f} s at 1M/min), peak {rss} MB"
+            f"(limit {limit:,.0f} s at 1M a minute){_cpu(runs)}, peak {rss} MB"
         )
     else:
         target = "< 200 MB (time: see notes)"
         met = rss < 200
-        notes = f"{contacts:,} contacts, {runs[0]['rows']:,} rows, peak {rss} MB"
+        notes = f"{contacts:,} contacts, {runs[0]['rows']:,} rows{_cpu(runs)}, peak {rss} MB"
     return [
         Row(
             measure=label,
@@ -236,7 +244,14 @@ def _import_rows(outputs: list[str], a: argparse.Namespace) -> list[Row]:
             high=max(rates),
             runs=len(runs),
             met=statistics.median(rates) >= 5000,
-            notes=f"{statistics.median(r['seconds'] for r in runs):.1f} s each, peak {rss} MB",
+            notes=f"{statistics.median(r['seconds'] for r in runs):.1f} s each, "
+            + (
+                f"{statistics.median(r['contacts_per_cpu_second'] for r in runs):,.0f} a CPU "
+                "second (Python + PostgreSQL), "
+                if all("contacts_per_cpu_second" in r for r in runs)
+                else ""
+            )
+            + f"peak {rss} MB",
         )
     ]
 
@@ -393,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Data: {info['dataset']}", flush=True)
     if "export_service" in wanted and not args.service:
         args.service = _busiest_service()
+    if wanted & {"caseload", "record", "contact", "dashboard"}:
+        print("\n== history (once) ==", flush=True)
+        history = subprocess.run(
+            _script("history_fill.py"), cwd=ROOT, capture_output=True, text=True, timeout=3600
+        )
+        print(history.stdout.rstrip() or history.stderr[-2000:], flush=True)
     rows: list[Row] = []
     load: list[float] = []
     for measure in MEASURES:

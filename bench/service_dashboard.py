@@ -21,7 +21,16 @@ from _django import setup  # noqa: E402
 
 setup()
 
-from _web import Call, check_once, emit_load, forget_sessions, gunicorn, mint_session, repeated  # noqa: E402
+from _web import (  # noqa: E402
+    Call,
+    check_once,
+    emit_load,
+    forget_sessions,
+    gunicorn,
+    mint_session,
+    repeated,
+    service_times,
+)
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -71,6 +80,7 @@ def main() -> int:
         with gunicorn(workers=3) as base:
             body = check_once(base, calls[0], 200, CHART_DATA)
             print(f"  first dashboard ({services[0].code}, {quarter.code}): {len(body):,} bytes")
+            costs = service_times(base, calls)
             results = repeated(base, calls, runs=args.runs, users=len(calls), seconds=args.seconds)
     finally:
         forget_sessions(cookies)
@@ -78,6 +88,7 @@ def main() -> int:
         "service dashboard from a snapshot (20 managers)",
         results,
         limit_ms=100,
+        service=costs,
         quarter=quarter.code,
     )
     return 0
