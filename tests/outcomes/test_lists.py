@@ -46,6 +46,19 @@ def test_notifications_from_a_service_left_behind_are_hidden(client_as, service_
     caseload(service_a, erin, today)
     assert len(client_as(erin).get(FOLLOW_UPS).context["notifications"]) == 3
     membership.delete()
+    # Working with clients nowhere now, the page itself is gone for them.
+    assert client_as(erin).get(FOLLOW_UPS).status_code == 404
+
+
+def test_notifications_from_one_service_left_behind_are_hidden(
+    client_as, service_a, service_b, today
+):
+    erin = UserFactory(username="erin")
+    membership = MembershipFactory(user=erin, service=service_a)
+    MembershipFactory(user=erin, service=service_b)
+    caseload(service_a, erin, today)
+    assert len(client_as(erin).get(FOLLOW_UPS).context["notifications"]) == 3
+    membership.delete()
     response = client_as(erin).get(FOLLOW_UPS)
     assert response.context["notifications"] == []
     assert response.context["outstanding"] == []
@@ -62,11 +75,12 @@ def test_the_follow_ups_page_runs_a_fixed_number_of_queries(
     client_as, alice, service_a, today, django_assert_max_num_queries
 ):
     caseload(service_a, alice, today, n=12)
-    # session, user, outstanding follow-ups (with episode, client, service),
-    # residential ratings to record, notifications (with the same), standing
-    # for the top bar, session save (savepoint, update, release).
+    # session, user, clinical membership check, outstanding follow-ups (with
+    # episode, client, service), residential ratings to record, notifications
+    # (with the same), standing for the top bar, session save (savepoint,
+    # update, release).
     client = client_as(alice)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(FOLLOW_UPS)
     assert len(response.context["notifications"]) >= 12
 
