@@ -143,11 +143,12 @@ def _cpu_of(pid: int) -> float:
         return 0.0
 
 
-def cpu_seconds(base: str) -> tuple[float, float]:
-    """CPU seconds used so far by the server's workers and by the PostgreSQL
-    backends connected to this database (other than this process's own).
-    On a shared machine the wall clock mostly measures waiting for a core;
-    CPU per request is what a page costs, whatever else runs."""
+def cpu_snapshot(base: str) -> tuple[dict[int, float], dict[int, float]]:
+    """CPU seconds used so far by each of the server's workers and each
+    PostgreSQL backend connected to this database (other than this
+    process's own), by pid. On a shared machine the wall clock mostly
+    measures waiting for a core; CPU per request is what a page costs,
+    whatever else runs."""
     from django.db import connection
 
     master = _SERVERS[base]
@@ -155,13 +156,22 @@ def cpu_seconds(base: str) -> tuple[float, float]:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     except OSError:
         children = []
-    app = sum(_cpu_of(int(pid)) for pid in children)
+    app = {int(pid): _cpu_of(int(pid)) for pid in children}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND pid <> pg_backend_pid()"
         )
-        db = sum(_cpu_of(pid) for (pid,) in cursor.fetchall())
+        db = {pid: _cpu_of(pid) for (pid,) in cursor.fetchall()}
+    return app, db
+
+
+def cpu_used(before: tuple[dict, dict], after: tuple[dict, dict]) -> tuple[float, float]:
+    """(app, database) CPU seconds between two snapshots. A backend that
+    appeared in between (connections are recycled after 60 s) counts from
+    zero; one that went away is lost, which undercounts slightly."""
+    app = sum(cpu - before[0].get(pid, 0.0) for pid, cpu in after[0].items())
+    db = sum(cpu - before[1].get(pid, 0.0) for pid, cpu in after[1].items())
     return app, db
 
 
@@ -478,12 +488,12 @@ def service_times(
         headers = {"Cookie": call.cookie, **call.headers}
         if call.body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        app0, db0 = cpu_seconds(base)
+        before = cpu_snapshot(base)
         connection.request(call.method, call.path, body=call.body, headers=headers)
         connection.getresponse().read()
-        app1, db1 = cpu_seconds(base)
+        app, db = cpu_used(before, cpu_snapshot(base))
         if n >= warm:  # each worker compiles its templates on first use
-            costs.append(1000 * ((app1 - app0) + (db1 - db0)))
+            costs.append(1000 * (app + db))
     connection.close()
     return costs
 
@@ -508,7 +518,7 @@ def repeated(
          think=think)  # fmt: skip
     results = []
     for i in range(runs):
-        app0, db0 = cpu_seconds(base)
+        before = cpu_snapshot(base)
         r = load(
             base,
             calls,
@@ -518,10 +528,10 @@ def repeated(
             expect=expect,
             think=think,
         )
-        app1, db1 = cpu_seconds(base)
+        app, db = cpu_used(before, cpu_snapshot(base))
         if r.requests:
-            r.cpu_app_ms = 1000 * (app1 - app0) / r.requests
-            r.cpu_db_ms = 1000 * (db1 - db0) / r.requests
+            r.cpu_app_ms = 1000 * app / r.requests
+            r.cpu_db_ms = 1000 * db / r.requests
         print(
             f"  run {i + 1}: {r.requests} requests in {r.seconds:.1f} s ({r.rps:.1f}/s), "
             f"p50 {r.p50_ms:.0f} ms, p95 {r.p95_ms:.0f} ms, p99 {r.p99_ms:.0f} ms, "
