@@ -17,7 +17,7 @@ Every function takes a `Cohort` and returns plain dicts of JSON-ready numbers
     outcomes(cohort, detail=False)                 # {"day30": ..., "day90": ...} paired change
     outcome_change(cohort, "day30", reporter="keyworker", detail=False)
     agreement(cohort)                              # keyworker vs client self-report
-    discharges(cohort) / in_treatment(services, on)  # for returns
+    discharges(cohort) / in_treatment(cohort)      # ended in the period / open at its end
     caseload(services, today)                      # per keyworker, for managers
 
 Each `x(cohort)` has `x_by(cohort, by)` returning {group code: figures} for
