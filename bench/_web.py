@@ -145,8 +145,8 @@ def _cpu_of(pid: int) -> float:
 
 def cpu_snapshot(base: str) -> tuple[dict[int, float], dict[int, float]]:
     """CPU seconds used so far by each of the server's workers and each
-    PostgreSQL backend connected to this database (other than this
-    process's own), by pid. On a shared machine the wall clock mostly
+    PostgreSQL client backend connected to this database (not this
+    process's own, not autovacuum), by pid. On a shared machine the wall clock mostly
     measures waiting for a core; CPU per request is what a page costs,
     whatever else runs."""
     from django.db import connection
@@ -160,7 +160,7 @@ def cpu_snapshot(base: str) -> tuple[dict[int, float], dict[int, float]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         )
         db = {pid: _cpu_of(pid) for (pid,) in cursor.fetchall()}
     return app, db

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -46,8 +46,10 @@ class Row:
     runs: int = 0
     met: bool | None = None  # None: the script failed or gave nothing
     notes: str = ""
+    key: str = ""  # the measure's key in MEASURES
+    when: str = ""  # when it was measured, "YYYY-MM-DD HH:MM" UTC
 
-    def cells(self) -> list[str]:
+    def cells(self, current: str = "") -> list[str]:
         def num(x: float | None) -> str:
             if x is None:
                 return "–"
@@ -65,16 +67,21 @@ class Row:
             num(self.high),
             str(self.runs) if self.runs else "–",
             verdict,
-            self.notes,
+            "; ".join(
+                x
+                for x in (f"measured {self.when}" if self.when != current else "", self.notes)
+                if x
+            ),
         ]
 
 
 HEADER = ["measure", "target", "median", "min", "max", "runs", "result", "notes"]
 
 
-def format_table(rows: list[Row]) -> str:
-    """A Markdown table, columns padded so that it also reads as plain text."""
-    table = [HEADER] + [r.cells() for r in rows]
+def format_table(rows: list[Row], current: str = "") -> str:
+    """A Markdown table, columns padded so that it also reads as plain text.
+    Rows measured at another time than `current` say when."""
+    table = [HEADER] + [r.cells(current) for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
 
     def line(cells: list[str]) -> str:
@@ -357,12 +364,34 @@ def dataset() -> str:
     return out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout else "unknown"
 
 
+DATA = "<!-- bench:data "
+
+
+def previous_rows(text: str) -> list[Row]:
+    """The rows of the last run, kept in the document as JSON."""
+    if DATA not in text:
+        return []
+    data = text.split(DATA, 1)[1].split(" -->", 1)[0]
+    return [Row(**row) for row in json.loads(data)]
+
+
+def merged(new: list[Row], old: list[Row]) -> list[Row]:
+    """A partial run (--only) replaces its own rows and keeps the others,
+    in the order of MEASURES."""
+    fresh = {r.key for r in new}
+    order = {m.key: i for i, m in enumerate(MEASURES)}
+    rows = [r for r in old if r.key not in fresh] + new
+    return sorted(rows, key=lambda r: order.get(r.key, len(order)))
+
+
 def results_section(rows: list[Row], *, began: dt.datetime, info: dict, load: list[float]) -> str:
     m = info["machine"]
+    current = f"{began:%Y-%m-%d %H:%M}"
+    data = json.dumps([asdict(r) for r in rows]).replace("--", "\\u002d\\u002d")
     return "\n".join(
         [
             START,
-            f"Run on {began:%Y-%m-%d %H:%M} UTC by `bench/run_all.py` ({info['args']}).",
+            f"Run on {current} UTC by `bench/run_all.py` ({info['args']}).",
             "",
             f"- Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory']} memory, {m['system']}, "
             f"Python {m['python']}.",
@@ -370,7 +399,9 @@ def results_section(rows: list[Row], *, began: dt.datetime, info: dict, load: li
             f"- Load average (1 min) when the measures ran: {min(load):.1f} to {max(load):.1f} "
             "(other work shares the machine unless this says about 0).",
             "",
-            format_table(rows),
+            format_table(rows, current),
+            "",
+            f"{DATA}{data} -->",
             END,
         ]
     )
@@ -447,11 +478,15 @@ def main(argv: list[str] | None = None) -> int:
             made = []
         if not made:
             made = [Row(measure.key, "", notes="the script failed: see the log above")]
+        for row in made:
+            row.key, row.when = measure.key, f"{began:%Y-%m-%d %H:%M}"
         rows += made
         print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
     print()
     print(format_table(rows))
     if not args.no_write:
+        if args.only and DOC.exists():
+            rows = merged(rows, previous_rows(DOC.read_text()))
         write_doc(results_section(rows, began=began, info=info, load=load or [os.getloadavg()[0]]))
         print(f"\nWritten to {DOC.relative_to(ROOT)}")
     # A missed target is a finding, written in the table; a script that

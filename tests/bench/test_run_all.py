@@ -71,3 +71,29 @@ def test_it_writes_its_section_into_the_document_and_keeps_the_rest(run_all, tmp
     text = doc.read_text()
     assert "new table" in text and "old" not in text
     assert text.startswith("# Benchmarks\n\nIntro.") and text.rstrip().endswith("Notes.")
+
+
+def test_a_partial_run_replaces_its_rows_and_keeps_the_others(run_all, tmp_path, monkeypatch):
+    doc = tmp_path / "benchmarks.md"
+    monkeypatch.setattr(run_all, "DOC", doc)
+    began = run_all.dt.datetime(2026, 11, 27, 22, 0, tzinfo=run_all.dt.UTC)
+    info = {"machine": run_all.machine(), "dataset": "tiny", "args": "defaults"}
+    first = [
+        run_all.Row(
+            "caseload", "t", "ms", 90, 80, 99, 3, False, "a -- b", "caseload", "2026-11-27 22:00"
+        ),
+        run_all.Row("queries", "t", "", 12, 7, 25, 16, True, "", "queries", "2026-11-27 22:00"),
+    ]
+    run_all.write_doc(run_all.results_section(first, began=began, info=info, load=[1.0]))
+    kept = run_all.previous_rows(doc.read_text())
+    assert kept == first  # through the JSON in the document, "--" and all
+    later = began + run_all.dt.timedelta(hours=1)
+    again = [
+        run_all.Row("queries", "t", "", 11, 7, 25, 16, True, "", "queries", "2026-11-27 23:00")
+    ]
+    rows = run_all.merged(again, kept)
+    assert [(r.key, r.median) for r in rows] == [("caseload", 90), ("queries", 11)]
+    run_all.write_doc(run_all.results_section(rows, began=later, info=info, load=[1.0]))
+    text = doc.read_text()
+    assert "measured 2026-11-27 22:00" in text  # the older row says when
+    assert text.count(run_all.START) == 1
