@@ -97,3 +97,21 @@ def test_a_partial_run_replaces_its_rows_and_keeps_the_others(run_all, tmp_path,
     text = doc.read_text()
     assert "measured 2026-11-27 22:00" in text  # the older row says when
     assert text.count(run_all.START) == 1
+
+
+def test_a_table_written_without_its_json_is_read_back(run_all):
+    rows = [
+        run_all.Row("caseload page (40)", "p95 < 150 ms", "ms p95", 6974.3, 5510, 7695, 3, False,
+                    "238 requests", "caseload", "2026-11-27 22:11"),
+        run_all.Row("queries per page at 10", "same", "queries", 13, 7, 25, 16, True, "",
+                    "queries", "2026-11-27 22:11"),
+    ]  # fmt: skip
+    text = (
+        f"{run_all.START}\nRun on 2026-11-27 22:11 UTC by x.\n\n"
+        f"{run_all.format_table(rows, '2026-11-27 22:11')}\n{run_all.END}\n"
+    )
+    back = run_all.previous_rows(text)
+    assert [(r.key, r.median, r.runs, r.met, r.when) for r in back] == [
+        ("caseload", 6974.0, 3, False, "2026-11-27 22:11"),
+        ("queries", 13.0, 16, True, "2026-11-27 22:11"),
+    ]
