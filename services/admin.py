@@ -1,12 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.forms.models import BaseInlineFormSet
 
 from services.models import Membership, Service, User
 from services.security.admin_actions import reset_second_factor
 
 
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """Django's tabular inline heads its columns but labels no field in a
+    row, so a screen reader meets unnamed selects and checkboxes (axe:
+    select-name, label). Name each one after its column and row."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for field in form.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+            widget.attrs["aria-label"] = f"{field.label} ({row})"
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = LabelledRowsFormSet
     extra = 1
 
 
@@ -14,6 +29,11 @@ class MembershipInline(admin.TabularInline):
 class StaffAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (("Profile", {"fields": ("full_name",)}),)
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
+    # Set by sign-in, never typed (and Django's split date-time boxes carry no
+    # labels); roles come from memberships, so groups and permissions need no
+    # two-box picker, whose help icons misuse aria-label.
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ()
     inlines = [MembershipInline]
     actions = [reset_second_factor]
 
