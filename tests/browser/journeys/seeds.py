@@ -107,7 +107,10 @@ def seed_quarter(service, keyworkers, *, first_day: dt.date, n: int, offset: int
             contact_day += dt.timedelta(days=6 + i % 5)
         baseline_days = 8 + i % 12
         OutcomeFormFactory(
-            episode=episode, crack_days=baseline_days, crack_spend_per_day=40 + i % 5 * 10
+            episode=episode,
+            crack_days=baseline_days,
+            crack_spend_per_day=40 + i % 5 * 10,
+            crime_involved=i % 3 == 0,
         )
         for follow_up in (30, 90):
             form_day = start + dt.timedelta(days=follow_up)
@@ -119,7 +122,7 @@ def seed_quarter(service, keyworkers, *, first_day: dt.date, n: int, offset: int
                     form_date=form_day,
                     crack_days=used,
                     crack_spend_per_day=(30 + i % 3 * 10) if used else None,
-                    crime_involved=i % 4 == 0,
+                    crime_involved=i % 6 == 0,
                 )
     Contact.objects.bulk_create(contacts)
 
