@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test up serve lint format bench clean-db
+.PHONY: demo test up serve lint format bench clean-db guide-shots
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,9 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
+
+# The user guide's pictures (docs/guide/img/): the three role journeys in
+# Chromium, each copying the steps it names to the guide.
+guide-shots: $(STAMP)
+	GUIDE_SHOTS=1 $(PY) -m pytest -q tests/browser/journeys/test_keyworker_journey.py \
+		tests/browser/journeys/test_manager_journey.py tests/browser/journeys/test_commissioner_journey.py
