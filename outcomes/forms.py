@@ -58,7 +58,8 @@ class OutcomeFormForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.episode = episode
         self.instance.episode = episode
-        for name in USE + OTHER_USE:
+        # Days out of 30; the spend per using day (in USE) is pounds, not days.
+        for name in ("crack_days", *OTHER_USE):
             self.fields[name].widget.attrs.update({"min": 0, "max": 30})
         for name in ("physical_health", "psychological_health", "quality_of_life"):
             self.fields[name].widget.attrs.update({"min": 0, "max": 20})

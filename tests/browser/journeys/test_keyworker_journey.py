@@ -132,6 +132,8 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     page.get_by_label("Physical health (0 to 20)").fill("12")
     page.get_by_label("Psychological health (0 to 20)").fill("11")
     page.get_by_label("Quality of life (0 to 20)").fill("13")
+    # Nothing the browser itself would refuse (a £40 spend is not "more than 30").
+    assert page.evaluate("[...document.querySelectorAll('main :invalid')].map(e => e.name)") == []
     axe(page, "30-day form")
     steps.step("outcome-form", guide="keyworker-outcome-form", full_page=True)
     page.get_by_role("button", name="Save form").click()
