@@ -26,6 +26,10 @@ document.addEventListener("keydown", (event) => {
     form.hasAttribute("data-enter-submits")
   ) {
     event.preventDefault();
+    // A form just swapped in is taken over by HTMX only when the swap
+    // settles (20 ms later); a quick Enter would otherwise post the whole
+    // page. process() is idempotent.
+    if (window.htmx) window.htmx.process(form);
     form.requestSubmit();
   } else if (event.key === "Escape" && form.hasAttribute("data-contact-form")) {
     const cancel = form.querySelector("[data-cancel]");

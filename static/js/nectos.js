@@ -3,3 +3,11 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const focusTarget = event.detail.target.querySelector("[data-autofocus]");
   if (focusTarget) focusTarget.focus();
 });
+
+// After a whole-page form post with errors (or a form sent before HTMX had
+// taken it over), move focus to the error summary so keyboard and
+// screen-reader users land on what needs fixing.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-testid='form-errors'][data-autofocus]");
+  if (summary) summary.focus();
+});

@@ -8,11 +8,3 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
-
-// After a whole-page form post with errors, move focus to the error summary
-// so keyboard and screen-reader users land on what needs fixing.
-document.addEventListener("DOMContentLoaded", () => {
-  const summary = document.querySelector("[data-testid='form-errors'][data-autofocus]");
-  if (summary) summary.focus();
-});
-
