@@ -525,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += made
         print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
     print()
-    print(format_table(rows))
+    print(format_table(rows, f"{began:%Y-%m-%d %H:%M}"))
     if not args.no_write:
         if args.only and DOC.exists():
             rows = merged(rows, previous_rows(DOC.read_text()))
