@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE["dashboards-nightly"] = {
     "task": "dashboards.nightly_snapshots",
     "schedule": crontab(hour=2, minute=30),
 }
+# interchange: checked bundles not confirmed within a day are deleted.
+CELERY_BEAT_SCHEDULE["interchange-expire-previews"] = {
+    "task": "interchange.expire_previews",
+    "schedule": crontab(minute=20),
+}
 # security: expired sessions leave the table each night.
 CELERY_BEAT_SCHEDULE["security-clear-sessions"] = {
     "task": "security.sessions_clear_expired",

@@ -254,6 +254,7 @@ class ImportState(models.TextChoices):
     IMPORTING = "importing", "Importing"
     DONE = "done", "Imported"
     FAILED = "failed", "Not imported"
+    EXPIRED = "expired", "Not confirmed in time"
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -267,7 +268,8 @@ class ImportJobQuerySet(models.QuerySet):
 class ImportJob(models.Model):
     """A bundle uploaded in the browser: checked (a dry run) in a Celery
     task, shown as a preview, and imported when its uploader confirms. The
-    uploaded file is deleted once the job is finished. Progress while a
+    uploaded file is deleted once the job is finished, or when a preview
+    is left unconfirmed for PREVIEW_LIFETIME (the hourly expiry task). Progress while a
     task runs lives in the cache (the import is one transaction, so the
     row itself cannot move until it commits)."""
 

@@ -2,6 +2,7 @@
 The checking and the import run in Celery tasks (tasks.py) that take the
 job's id only."""
 
+import datetime as dt
 import logging
 
 from django.core.cache import cache
@@ -16,6 +17,9 @@ log = logging.getLogger(__name__)
 
 # Enough to fix a bundle by; the page says how many there were in all.
 MAX_STORED_PROBLEMS = 10_000
+# A checked bundle holds clients' records on disk: one not confirmed within
+# a day is thrown away (the data may have moved on since its check anyway).
+PREVIEW_LIFETIME = dt.timedelta(hours=24)
 
 
 def progress_key(job_id: int) -> str:
@@ -107,6 +111,30 @@ def import_job_run(*, job_id: int) -> None:
     _finish(job)
     job.save()
     cache.delete(progress_key(job.pk))
+
+
+def import_jobs_expire(*, now: dt.datetime | None = None) -> int:
+    """Previews left unconfirmed past PREVIEW_LIFETIME lose their bundle and
+    can no longer be confirmed. Returns how many expired."""
+    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    expired = 0
+    stale = ImportJob.objects.filter(state=ImportState.PREVIEW, checked_at__lt=cutoff)
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state=ImportState.PREVIEW)
+                .first()
+            )
+            if job is None:  # confirmed (or expired) meanwhile
+                continue
+            job.state = ImportState.EXPIRED
+            _finish(job)
+            job.save(update_fields=["state", "finished_at", "upload"])
+            expired += 1
+    if expired:
+        log.info("import previews expired: %s", expired)
+    return expired
 
 
 def _finish(job: ImportJob) -> None:

@@ -13,3 +13,8 @@ def check_import(job_id: int) -> None:
 @shared_task(name="interchange.run_import")
 def run_import(job_id: int) -> None:
     actions.import_job_run(job_id=job_id)
+
+
+@shared_task(name="interchange.expire_previews")
+def expire_previews() -> int:
+    return actions.import_jobs_expire()

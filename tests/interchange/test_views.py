@@ -248,3 +248,41 @@ def test_downloading_the_problems_is_recorded(client_as, bob_a):
     event = AccessEvent.objects.get(user=bob_a)
     assert event.kind == "download"
     assert event.file_label == f"Import {job.pk}: problems (CSV)"
+
+
+def test_a_preview_left_unconfirmed_for_a_day_is_deleted(client_as, bob_a):
+    """A checked bundle holds clients' records on disk: the hourly task
+    throws away one not confirmed within PREVIEW_LIFETIME, and it can no
+    longer be confirmed. A fresh preview is left alone."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from services.interchange.actions import PREVIEW_LIFETIME
+    from services.interchange.tasks import expire_previews
+
+    client = client_as(bob_a)
+    upload(client, clinical_files())
+    upload(client, clinical_files())
+    old, fresh = ImportJob.objects.order_by("pk")
+    stored = old.upload.name
+    assert default_storage.exists(stored)
+    ImportJob.objects.filter(pk=old.pk).update(
+        checked_at=timezone.now() - PREVIEW_LIFETIME - dt.timedelta(minutes=1)
+    )
+    before = table_counts()
+    assert expire_previews.delay().get() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.state == ImportState.EXPIRED and not old.upload and old.finished_at
+    assert not default_storage.exists(stored)
+    assert fresh.state == ImportState.PREVIEW and fresh.upload
+    confirm(client, old)
+    old.refresh_from_db()
+    assert old.state == ImportState.EXPIRED
+    assert table_counts() == before
+    page = client.get(reverse("interchange:detail", args=[old.pk]))
+    assert b"was not confirmed within a day" in page.content
+    assert b"Import it" not in page.content
+    assert expire_previews.delay().get() == 0
