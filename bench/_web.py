@@ -62,6 +62,7 @@ def force_production_settings() -> None:
     os.environ.setdefault("SECRET_KEY", BENCH_SECRET)
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("CACHE_URL", None)

@@ -289,8 +289,13 @@ EMAIL_BACKEND = envstr(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "nectos@localhost")
-# Where emailed links point (the digest's link to the caseload).
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# Where emailed links point (the digest's link to the caseload). A server
+# must name its own address: a default would send staff to 127.0.0.1.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off (the address links in emails point to)"
+    )
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "nectos.example.nhs.uk",
     "CSRF_TRUSTED_ORIGINS": "https://nectos.example.nhs.uk",
     "MFA_REQUIRED": "true",
+    "SITE_URL": "https://nectos.example.nhs.uk",
 }
 
 
@@ -42,6 +43,13 @@ def test_production_needs_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_needs_the_address_emails_link_to():
+    env = {**PRODUCTION, "SITE_URL": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SITE_URL must be set when DEBUG is off" in result.stderr
+
+
 @pytest.mark.parametrize("value", ["yes", "maybe", ""])
 def test_a_malformed_boolean_stops_start_up_with_a_clear_message(value):
     result = manage("check", DEBUG=value)
@@ -51,7 +59,12 @@ def test_a_malformed_boolean_stops_start_up_with_a_clear_message(value):
 
 def test_debug_is_off_unless_set():
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
-    env.update(SECRET_KEY=PRODUCTION["SECRET_KEY"], ALLOWED_HOSTS="x", MFA_REQUIRED="true")
+    env.update(
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
+        ALLOWED_HOSTS="x",
+        MFA_REQUIRED="true",
+        SITE_URL="https://x",
+    )
     result = subprocess.run(
         [
             sys.executable,

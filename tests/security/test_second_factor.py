@@ -235,6 +235,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "p" * 20 + "another-long-random-production-secret-value-123",
     "ALLOWED_HOSTS": "nectos.example.nhs.uk",
+    "SITE_URL": "https://nectos.example.nhs.uk",
 }
 
 
