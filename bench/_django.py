@@ -13,6 +13,7 @@ def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nectos.settings")
     # Production-like (DEBUG off: no query log), with a throwaway key.
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789abcdefghijklmnop")
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1")
     import django
 
     django.setup()
