@@ -71,6 +71,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
+# Who changed a record comes from the request that changed it. GET and HEAD
+# change no clinical record, so they are not wrapped: pghistory would
+# otherwise prefix every query of every page with two set_config() calls.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 ROOT_URLCONF = "nectos.urls"
 WSGI_APPLICATION = "nectos.wsgi.application"
 

@@ -88,6 +88,19 @@ def test_the_history_records_who_made_a_change_through_a_request(client_as, alic
     assert last.pgh_context.metadata["url"] == "/bulk-update/"
 
 
+def test_reading_pages_carry_no_history_context(client_as, alice, service_a):
+    """Only requests that may change records are wrapped by pghistory: a
+    page view sends its queries as they are (one statement each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    episode = EpisodeFactory(referral__service=service_a, keyworker=alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_as(alice).get(f"/clients/{episode.referral.client.key}/")
+    assert response.status_code == 200
+    assert not [q for q in queries if "pghistory.context_id" in q["sql"]]
+
+
 def test_deleting_a_record_keeps_its_last_state(service_a, alice):
     from keywork.models import Contact
     from tests.factories import ContactFactory
