@@ -4,7 +4,7 @@ Every page that shows one client's record, every export and every download
 calls record_access() once, after the scoped fetch succeeded:
 
     client = get_client_for_user(request.user, key)
-    record_access(request=request, client=client)                  # a record page
+    record_client_page(request, client)                            # a page about one client
     record_access(request=request, file_label="Caseload CSV, Service A")   # an export
     record_access(request=request, file_label="Return 2026-Q3", kind=AccessKind.DOWNLOAD)
 
@@ -104,6 +104,17 @@ def record_access(
         request_id=getattr(request, "request_id", "")[:64],
         path=request.path[:300],
     )
+
+
+def record_client_page(request: HttpRequest, client: Client) -> None:
+    """The access event of a page about one client (its record, an episode,
+    a contact, a goal, an outcome form; to see it or to change it): one per
+    request, however many of the client's records the page fetched."""
+    recorded = request.__dict__.setdefault("_access_recorded_for", set())
+    if client.pk in recorded:
+        return
+    record_access(request=request, client=client)
+    recorded.add(client.pk)
 
 
 # --- Reads ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from clients.access import (
     get_client_for_user,
     get_referral_for_user,
 )
+from clients.audit import record_client_page
 from clients.forms import AppointmentForm, AttendanceForm, ReferralForm, SearchForm
 from clients.models import Attendance
 from clients.queries import search_clients
@@ -91,6 +92,7 @@ def referral_matches(request):
 @require_http_methods(["GET", "POST"])
 def appointment_new(request, pk: int):
     referral = get_referral_for_user(request.user, pk)
+    record_client_page(request, referral.client)
     form = AppointmentForm(request.POST or None, referral=referral)
     context = {"form": form, "referral": referral, "client": referral.client}
     if request.method == "POST":
@@ -118,6 +120,7 @@ def appointment_attendance(request, pk: int):
     """Record what happened at an assessment. In place (HTMX) from the client
     record or the waiting list; a whole page without JavaScript."""
     appointment = get_appointment_for_user(request.user, pk)
+    record_client_page(request, appointment.referral.client)
     form = AttendanceForm(request.POST or None, appointment=appointment)
     template = (
         "clients/_appointment.html#appointment"

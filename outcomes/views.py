@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import clinical_required
+from clients.audit import record_client_page
 from outcomes import actions, queries
 from outcomes.access import get_episode_for_user, get_form_for_user
 from outcomes.forms import OutcomeFormForm, initial_for
@@ -46,6 +47,7 @@ def _save(request, form: OutcomeFormForm, template_context: dict):
 @require_http_methods(["GET", "POST"])
 def form_create(request, episode_pk: int):
     episode = get_episode_for_user(request.user, episode_pk)
+    record_client_page(request, episode.referral.client)
     form = OutcomeFormForm(
         request.POST or None,
         instance=OutcomeForm(episode=episode),
@@ -59,6 +61,7 @@ def form_create(request, episode_pk: int):
 def form_edit(request, pk: int):
     outcome_form = get_form_for_user(request.user, pk)
     episode = outcome_form.episode
+    record_client_page(request, episode.referral.client)
     form = OutcomeFormForm(request.POST or None, instance=outcome_form, episode=episode)
     return _save(request, form, {"episode": episode, "next": _next_url(request, "")})
 
@@ -67,6 +70,7 @@ def form_edit(request, pk: int):
 def episode(request, episode_pk: int):
     """One episode's forms beside its baseline, and its follow-ups."""
     episode = get_episode_for_user(request.user, episode_pk)
+    record_client_page(request, episode.referral.client)
     prefetch_related_objects([episode], "outcome_forms", "followups")
     return render(request, "outcomes/episode.html", {"episode": episode})
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required
+from clients.audit import record_client_page
 from keywork.access import get_episode_for_user, get_goal_for_user
 from keywork.actions import careplans as actions
 from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm
@@ -44,6 +45,7 @@ def care_plan(request, episode_id: int):
     """The plan, and the form to add a goal. Queries: standing, episode,
     goals with who set them, their reviews with who reviewed."""
     episode = get_episode_for_user(request.user, episode_id)
+    record_client_page(request, episode.referral.client)
     form = GoalForm(request.POST or None, auto_id="id_new_%s")
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,6 +74,7 @@ def care_plan(request, episode_id: int):
 @require_http_methods(["GET", "POST"])
 def goal_review(request, pk: int):
     goal = get_goal_for_user(request.user, pk)
+    record_client_page(request, goal.care_plan.episode.referral.client)
     form = GoalReviewForm(request.POST or None, auto_id=f"id_g{goal.pk}_%s")
     context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}
     if request.method == "POST":
@@ -91,6 +94,7 @@ def goal_review(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def goal_edit(request, pk: int):
     goal = get_goal_for_user(request.user, pk)
+    record_client_page(request, goal.care_plan.episode.referral.client)
     initial = {"text": goal.text, "domain": goal.domain, "target_date": goal.target_date}
     form = GoalEditForm(request.POST or None, initial=initial)
     context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.access import clinical_required
+from clients.audit import record_client_page
 from keywork.access import (
     get_contact_for_user,
     get_episode_for_user,
@@ -72,6 +73,7 @@ def contact_new(request, episode_id: int):
     context = {"episode": episode, "target": _target(request)}
     if request.method == "GET" and request.GET.get("closed"):
         return render(request, f"{LOGGER}#closed", context | {"cancelled": True})
+    record_client_page(request, episode.referral.client)
 
     appointment = None
     appointment_id = request.POST.get("appointment") or request.GET.get("appointment")
@@ -141,7 +143,9 @@ def episode_contacts(request, episode_id: int):
     page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"episode": episode, "page": page, "deleted": deleted_contacts(episode)}
     if request.htmx and request.GET.get("fragment") == "list":
+        # The next page of the list belongs to the viewing that opened it.
         return render(request, "keywork/contacts/episode_contacts.html#list", context)
+    record_client_page(request, episode.referral.client)
     return render(request, "keywork/contacts/episode_contacts.html", context)
 
 
@@ -151,6 +155,7 @@ def contact_detail(request, pk: int):
     episode, client, service), interventions, the appointment it resolved,
     then the four history queries."""
     contact = get_contact_for_user(request.user, pk)
+    record_client_page(request, contact.episode.referral.client)
     context = {
         "contact": contact,
         "episode": contact.episode,
@@ -164,6 +169,7 @@ def contact_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk: int):
     contact = get_contact_for_user(request.user, pk)
+    record_client_page(request, contact.episode.referral.client)
     initial = {
         "contact_date": contact.contact_date,
         "contact_type": contact.contact_type,
@@ -194,6 +200,7 @@ def contact_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def contact_delete(request, pk: int):
     contact = get_contact_for_user(request.user, pk)
+    record_client_page(request, contact.episode.referral.client)
     form = ContactDeleteForm(request.POST or None)
     context = {"contact": contact, "episode": contact.episode, "form": form}
     if request.method == "POST":
@@ -215,6 +222,7 @@ def contact_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def appointment_new(request, episode_id: int):
     episode = get_episode_for_user(request.user, episode_id)
+    record_client_page(request, episode.referral.client)
     form = AppointmentForm(request.POST or None)
     context = {"episode": episode, "form": form}
     if request.method == "POST":
@@ -237,6 +245,7 @@ def appointment_new(request, episode_id: int):
 def appointment_absence(request, pk: int):
     """Resolve a booked appointment as a DNA or a cancellation, from My week."""
     appointment = get_keywork_appointment_for_user(request.user, pk)
+    record_client_page(request, appointment.episode.referral.client)
     form = AbsenceForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose what happened.", status=UNPROCESSABLE)
@@ -255,6 +264,7 @@ def appointment_absence(request, pk: int):
 @require_POST
 def appointment_delete(request, pk: int):
     appointment = get_keywork_appointment_for_user(request.user, pk)
+    record_client_page(request, appointment.episode.referral.client)
     try:
         actions.appointment_delete(appointment=appointment, by=request.user)
     except ValidationError as error:

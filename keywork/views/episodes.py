@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required, get_referral_for_user
+from clients.audit import record_client_page
 from keywork.access import get_episode_for_user, get_managed_episode_for_user
 from keywork.actions import episodes as actions
 from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm
@@ -18,6 +19,7 @@ UNPROCESSABLE = 422
 def episode_start(request, pk: int):
     referral = get_referral_for_user(request.user, pk)
     client = referral.client
+    record_client_page(request, client)
     if hasattr(referral, "episode"):
         messages.info(request, "Treatment has already started from this referral.")
         return redirect("keywork:record", key=client.key)
@@ -52,6 +54,7 @@ def episode_start(request, pk: int):
 def episode_discharge(request, pk: int):
     episode = get_episode_for_user(request.user, pk)
     client = episode.referral.client
+    record_client_page(request, client)
     if not episode.is_open:
         messages.info(request, "This episode has already ended.")
         return redirect("keywork:record", key=client.key)
@@ -83,6 +86,7 @@ def episode_discharge(request, pk: int):
 def episode_reassign(request, pk: int):
     episode = get_managed_episode_for_user(request.user, pk)
     client = episode.referral.client
+    record_client_page(request, client)
     form = EpisodeReassignForm(request.POST or None, episode=episode)
     context = {"form": form, "episode": episode, "client": client}
     if request.method == "POST":

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clients.access import clinical_required, get_client_for_user
-from clients.audit import record_access
+from clients.audit import record_client_page
 from clients.models import Attendance
 from keywork import queries
 
@@ -18,7 +18,7 @@ def client_record(request, key):
     if not request.htmx:
         # One access event per opening of the record (issue 9); the in-place
         # timeline pages that follow belong to that same viewing.
-        record_access(request=request, client=client)
+        record_client_page(request, client)
     record = queries.client_record(request.user, client)
     timeline = queries.timeline_page(request.user, record, request.GET.get("page", 1))
     episode = record.current_episode
