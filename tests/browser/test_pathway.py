@@ -147,6 +147,18 @@ def test_the_pathway_pages_read_well(
         page.wait_for_load_state("networkidle")
         axe(page, f"{name} at {width}px")
         shoot(page, f"pathway-{name}{suffix}")
+        assert "{#" not in page.content()  # a template comment Django did not take
+        if name == "caseload":
+            # One table for every screen: on a phone its rows stack into
+            # cards that fit the width, each cell naming what it holds.
+            fits = page.evaluate(
+                "() => { const t = document.querySelector('table.table-stack');"
+                " return t.getBoundingClientRect().width <= window.innerWidth; }"
+            )
+            assert fits
+            tier = page.get_by_test_id("caseload-row").first.locator("td").first
+            label = tier.evaluate("td => getComputedStyle(td, '::before').content")
+            assert label == ('"Tier: "' if width == PHONE else "none")
     page.goto(f"{live_server.url}/")
     page.get_by_test_id("caseload").wait_for()
     shoot(page, f"pathway-home-manager{suffix}")

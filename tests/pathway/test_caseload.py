@@ -46,7 +46,7 @@ def test_a_row_shows_tier_days_in_treatment_last_attended_contact_and_days_since
 
     row = rows(client_as(alice).get("/caseload/").content.decode())[0]
 
-    assert "<td>3" in row  # tier
+    assert '<td data-label="Tier">3' in row  # tier
     assert "30 <span" in row  # days in treatment
     assert days_ago(6).strftime("%-d %b") in row
     assert "6 days ago" in row
