@@ -1,5 +1,8 @@
 from django import forms
 
+from clients.forms import DateInput
+from clients.queries import search_term_parts
+
 
 class BreakGlassForm(forms.Form):
     reference = forms.CharField(
@@ -18,7 +21,7 @@ class BreakGlassForm(forms.Form):
     date_of_birth = forms.DateField(
         label="Date of birth",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
     )
     reason = forms.CharField(
         label="Why you need this record",
@@ -36,3 +39,26 @@ class BreakGlassForm(forms.Form):
                 "Give the client reference, or both initials and date of birth."
             )
         return data
+
+    def focus_what_is_missing(self) -> None:
+        """Started from a search: the cursor goes where the user types next."""
+        initial = self.initial
+        if initial.get("reference") or (initial.get("initials") and initial.get("date_of_birth")):
+            name = "reason"
+        elif initial.get("initials"):
+            name = "date_of_birth"
+        elif initial.get("date_of_birth"):
+            name = "initials"
+        else:
+            name = "reference"
+        self.fields[name].widget.attrs["autofocus"] = True
+
+
+class FromSearchForm(forms.Form):
+    """What a search of one's own services found nothing for, handed to the
+    break-glass form in the POST body (never a URL)."""
+
+    q = forms.CharField(max_length=60)
+
+    def initial_for_break_glass(self) -> dict:
+        return search_term_parts(self.cleaned_data["q"]) if self.is_valid() else {}

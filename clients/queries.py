@@ -88,6 +88,23 @@ def search_clients(user, term: str) -> SearchResult:
     return SearchResult(rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT)
 
 
+def search_term_parts(term: str) -> dict:
+    """A search term read the way search_clients reads it, as the fields of
+    the break-glass form: a date is the date of birth, up to four letters
+    the initials, anything else the reference. The first of each counts."""
+    parts: dict = {}
+    for token in [t for t in re.split(r"\s+", (term or "").strip()) if t][:4]:
+        day = _parse_date(token)
+        letters = normalise_initials(token)
+        if day is not None:
+            parts.setdefault("date_of_birth", day)
+        elif letters and len(letters) <= 4 and letters == token.replace(".", "").upper():
+            parts.setdefault("initials", letters)
+        else:
+            parts.setdefault("reference", token[:40])
+    return parts
+
+
 def open_episode_exists(client: Client, service: Service) -> bool:
     """Whether the client is in treatment at the service now. Read through
     the reverse relation so this floor imports nothing from keywork."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients import audit
-from clients.forms_audit import BreakGlassForm
+from clients.forms_audit import BreakGlassForm, FromSearchForm
 from clients.models import AccessEvent, AccessKind
 from services.models import Service
 
@@ -49,6 +49,13 @@ def subject_access(request: HttpRequest, key) -> HttpResponse:
 def break_glass(request: HttpRequest) -> HttpResponse:
     if not Service.objects.clinical_for(request.user).exists():
         raise Http404("No such page")
+    if request.method == "POST" and "from_search" in request.POST:
+        # A search of the user's own services found nothing: start the form
+        # from what they searched for; the reason is theirs to give.
+        initial = FromSearchForm(request.POST).initial_for_break_glass()
+        form = BreakGlassForm(initial=initial)
+        form.focus_what_is_missing()
+        return render(request, "audit/break_glass.html", {"form": form})
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

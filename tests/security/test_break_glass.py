@@ -188,3 +188,116 @@ def test_the_break_glass_log_runs_a_fixed_number_of_queries(
     # (user, service and client joined), role context, session save
     with django_assert_max_num_queries(10):
         assert browser.get("/break-glass/log/").status_code == 200
+
+
+# --- from the search page: how a keyworker gets here --------------------------
+
+SEARCH = "/clients/search/"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def offer_in(page: str) -> str:
+    return page.split('data-testid="break-glass-offer"')[1].split("</form>")[0]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_a_search_that_finds_nobody_offers_a_record_from_another_service(
+    client_as, charlie, client_a, headers
+):
+    response = client_as(charlie).post(SEARCH, {"q": client_a.reference}, **headers)
+    page = response.content.decode()
+    assert "No client of your services matches" in page
+    assert '<form method="post" action="/break-glass/"' in page
+    offer = offer_in(page)
+    assert 'name="from_search"' in offer
+    assert f'name="q" value="{client_a.reference}"' in offer
+    assert str(client_a.key) not in page
+    assert not AccessEvent.objects.exists()
+
+
+def test_the_offer_does_not_tell_whether_the_client_exists_elsewhere(client_as, charlie, client_a):
+    import re
+
+    browser = client_as(charlie)
+
+    def answer(term):
+        page = browser.post(SEARCH, {"q": term}).content.decode().replace(term, "TERM")
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+        return re.sub(r'"X-CSRFToken": "[^"]+"', "", page)
+
+    assert answer(client_a.reference) == answer("NOSUCHREF9")
+
+
+def test_a_search_that_finds_clients_still_offers_it_below_them(client_as, alice, client_a):
+    page = client_as(alice).post(SEARCH, {"q": "QZ"}).content.decode()
+    assert client_a.reference in page.split('data-testid="search-results"')[1]
+    assert "Not listed?" in offer_in(page)
+
+
+def test_the_offer_starts_the_form_from_the_search_and_asks_for_the_reason(
+    client_as, charlie, client_a
+):
+    response = client_as(charlie).post(
+        "/break-glass/", {"q": client_a.reference, "from_search": "1"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'value="{client_a.reference}"' in page
+    import re
+
+    assert "autofocus" in re.search(r'<textarea name="reason"[^>]*>', page).group(0)
+    assert 'data-testid="form-errors"' not in page
+    assert client_a.initials not in page  # nothing is looked up before the reason
+    assert not AccessEvent.objects.exists()
+    assert not mail.outbox
+
+
+def test_initials_and_a_date_of_birth_searched_for_fill_those_fields(client_as, charlie):
+    page = (
+        client_as(charlie)
+        .post("/break-glass/", {"q": "q.z. 03/02/1980", "from_search": "1"})
+        .content.decode()
+    )
+    assert 'name="initials" value="QZ"' in page
+    assert 'name="date_of_birth" value="1980-02-03"' in page
+
+
+@pytest.mark.parametrize("term", ["", "x" * 200])
+def test_a_bad_search_term_just_starts_an_empty_form(client_as, charlie, term):
+    response = client_as(charlie).post("/break-glass/", {"q": term, "from_search": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_reference"' in page
+    assert 'name="reference" value=' not in page
+    assert 'data-testid="form-errors"' not in page
+
+
+def test_from_search_to_the_record_is_logged_as_break_glass_and_the_manager_is_told(
+    client_as, charlie, service_b, client_a, bob_with_email, django_capture_on_commit_callbacks
+):
+    browser = client_as(charlie)
+    browser.post(SEARCH, {"q": client_a.reference})
+    browser.post("/break-glass/", {"q": client_a.reference, "from_search": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+        )
+    assert 'data-testid="break-glass-notice"' in response.content.decode()
+    event = AccessEvent.objects.get(user=charlie)
+    assert (event.kind, event.reason, event.client) == (AccessKind.BREAK_GLASS, REASON, client_a)
+    assert [m.to for m in mail.outbox] == [["bob@service-a.example"]]
+
+
+@pytest.mark.parametrize(
+    "term, parts",
+    [
+        ("7K3M9QX2PA", {"reference": "7K3M9QX2PA"}),
+        ("qz 03/02/1980", {"initials": "QZ", "date_of_birth": dt.date(1980, 2, 3)}),
+        ("1980-02-03 j.s.", {"initials": "JS", "date_of_birth": dt.date(1980, 2, 3)}),
+        ("  ", {}),
+    ],
+)
+def test_a_search_term_read_as_break_glass_fields(term, parts):
+    from clients.queries import search_term_parts
+
+    assert search_term_parts(term) == parts
