@@ -129,7 +129,13 @@ class Referral(models.Model):
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["service", "referral_date"])]
+        indexes = [
+            models.Index(fields=["service", "referral_date"]),
+            # A service's referral ids straight from the index (an index-only
+            # scan): pages join a service's referrals to their appointments
+            # and episodes (docs/benchmarks.md).
+            models.Index(fields=["service", "id"], name="referral_service_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.reference} on {self.referral_date}"
@@ -165,7 +171,16 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["appointment_date", "pk"]
-        indexes = [models.Index(fields=["referral", "appointment_date"])]
+        indexes = [
+            models.Index(fields=["referral", "appointment_date"]),
+            # The "no outcome recorded" worklist and banner: a few thousand
+            # rows among hundreds of thousands (docs/benchmarks.md).
+            models.Index(
+                fields=["referral", "appointment_date"],
+                condition=Q(attendance=""),
+                name="appointment_unresolved_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(appointment_date__gte=models.F("offered_date")),
