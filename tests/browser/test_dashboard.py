@@ -46,6 +46,13 @@ def test_a_manager_changes_the_quarter_and_reads_the_funnel(
     page, live_server, data, sign_in, shoot, axe
 ):
     sign_in(page, "bob")
+    # A manager's own pages are in one menu, so the bar is one line at 1366px.
+    bar = page.get_by_role("navigation", name="Main").bounding_box()
+    assert bar["height"] < 80, bar
+    page.get_by_role("button", name="Manage").click()
+    assert page.get_by_role("button", name="Manage").get_attribute("aria-expanded") == "true"
+    axe(page, "manager menu open")
+    shoot(page, "nav-manager-menu")
     page.get_by_role("link", name="Dashboards").click()
     page.get_by_role("link", name="Service A", exact=True).click()
     page.wait_for_load_state("networkidle")

@@ -44,6 +44,7 @@ def test_a_manager_fixes_a_bad_row_and_imports(
     page, live_server, bob, alice, sign_in, shoot, axe, media, tmp_path
 ):
     sign_in(page, "bob")
+    page.get_by_role("button", name="Manage").click()
     page.get_by_role("link", name="Import").click()
     assert page.get_by_role("heading", name="Import a bundle").is_visible()
     axe(page, "import page")

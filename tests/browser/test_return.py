@@ -70,6 +70,7 @@ def test_a_commissioner_builds_downloads_and_opens_the_xlsx(
 
 def test_a_manager_opens_the_extract_page(page, live_server, bob, service_a, sign_in, shoot, axe):
     sign_in(page, "bob")
+    page.get_by_role("button", name="Manage").click()
     page.get_by_role("link", name="NDTMS extract").click()
     page.get_by_label("From", exact=True).fill("2026-01-01")
     page.get_by_label("To", exact=True).fill("2025-01-01")

@@ -82,6 +82,7 @@ def test_a_manager_reads_the_dashboard_follows_a_count_and_reallocates(
 
     # The dashboard opens on last quarter.
     menu = page.get_by_role("navigation", name="Main")
+    menu.get_by_role("button", name="Manage").click()
     menu.get_by_role("link", name="Dashboards").click()
     page.get_by_role("link", name="Northgate Stimulant Service", exact=True).click()
     page.wait_for_load_state("networkidle")
