@@ -1,3 +1,4 @@
+import pghistory
 import pghistory.models
 import pytest
 from django.apps import apps
@@ -124,3 +125,36 @@ def test_the_subject_access_walk_reaches_the_same_models(service_a, alice):
         "clients.Referral",
         "keywork.Episode",
     }
+
+
+def test_contacts_written_in_one_statement_each_keep_their_insert_event(service_a):
+    """Contacts and their interventions are audited by statement-level
+    triggers (an import writes 100,000 at once): one insert event per row
+    all the same, carrying the request's or the import's context."""
+    import datetime as dt
+
+    from keywork.models import Contact, ContactIntervention, Intervention
+
+    episode = EpisodeFactory(referral__service=service_a)
+    interventions = list(Intervention.objects.all()[:2])
+    with pghistory.context(via="test"):
+        contacts = Contact.objects.bulk_create(
+            Contact(
+                episode=episode,
+                contact_date=episode.start_date + dt.timedelta(days=n),
+                contact_type="keywork",
+                mode="in_person",
+                duration_minutes=30,
+                attendance="attended",
+            )
+            for n in range(3)
+        )
+        ContactIntervention.objects.bulk_create(
+            ContactIntervention(contact=c, intervention=i) for c in contacts for i in interventions
+        )
+    events = apps.get_model("keywork", "ContactEvent").objects.filter(pgh_label="insert")
+    assert sorted(events.values_list("pgh_obj_id", flat=True)) == sorted(c.pk for c in contacts)
+    assert {e.pgh_context.metadata["via"] for e in events} == {"test"}
+    links = apps.get_model("keywork", "ContactInterventionEvent").objects.filter(pgh_label="insert")
+    assert links.count() == 6
+    assert {e.pgh_context_id for e in links} == {events[0].pgh_context_id}
