@@ -128,7 +128,8 @@ def gunicorn(workers: int = 3, *, timeout: float = 90) -> Iterator[str]:
             server.kill()
             server.wait(timeout=10)
         log.close()
-        Path(log.name).unlink(missing_ok=True)
+        if not os.environ.get("BENCH_KEEP_LOG"):
+            Path(log.name).unlink(missing_ok=True)
         _SERVERS.pop(base, None)
 
 
