@@ -57,24 +57,37 @@ class SearchResult:
     more: bool
 
 
+def _search_words(term: str) -> list[tuple[str, dt.date | None, str]]:
+    """The first four words of a search term, each with the date it is (or
+    None) and the initials it could be (or "")."""
+    words = []
+    for token in [t for t in re.split(r"\s+", (term or "").strip()) if t][:4]:
+        day = _parse_date(token)
+        letters = normalise_initials(token)
+        if day is not None or not (
+            letters and len(letters) <= 4 and letters == token.replace(".", "").upper()
+        ):
+            letters = ""
+        words.append((token, day, letters))
+    return words
+
+
 def search_clients(user, term: str) -> SearchResult:
     """Find clients of the user's services by initials, date of birth or
     reference. Several words narrow the search: "AB 01/06/1985"."""
-    tokens = [t for t in re.split(r"\s+", (term or "").strip()) if t][:4]
-    if not tokens:
+    words = _search_words(term)
+    if not words:
         return SearchResult([], False)
     clients = Client.objects.visible_to(user)
     visible_referrals = Referral.objects.visible_to(user)
-    for token in tokens:
-        day = _parse_date(token)
+    for token, day, letters in words:
         if day is not None:
             clients = clients.filter(date_of_birth=day)
             continue
         by_reference = Q(reference__iexact=token) | Q(
             pk__in=visible_referrals.filter(reference__iexact=token).values("client_id")
         )
-        letters = normalise_initials(token)
-        if letters and len(letters) <= 4 and letters == token.replace(".", "").upper():
+        if letters:
             clients = clients.filter(
                 by_reference | Q(initials=letters) | Q(preferred_name__istartswith=token)
             )
@@ -93,12 +106,10 @@ def search_term_parts(term: str) -> dict:
     the break-glass form: a date is the date of birth, up to four letters
     the initials, anything else the reference. The first of each counts."""
     parts: dict = {}
-    for token in [t for t in re.split(r"\s+", (term or "").strip()) if t][:4]:
-        day = _parse_date(token)
-        letters = normalise_initials(token)
+    for token, day, letters in _search_words(term):
         if day is not None:
             parts.setdefault("date_of_birth", day)
-        elif letters and len(letters) <= 4 and letters == token.replace(".", "").upper():
+        elif letters:
             parts.setdefault("initials", letters)
         else:
             parts.setdefault("reference", token[:40])
