@@ -1,16 +1,6 @@
 // Keywork pages: the contact logger and the group register. No inline
 // scripts: the CSP forbids them.
 
-// An invalid form comes back with status 422 and its messages: swap it in
-// (htmx leaves 4xx responses alone by default). Same rule as pathway.js, so
-// the logger works on any page that loads either file.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  if (event.detail.xhr.status === 422) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
-
 // The logger's keyboard path: focus lands on the first intervention, Space
 // ticks it, Enter saves (browsers do not submit a form from a checkbox on
 // their own), Escape cancels.
