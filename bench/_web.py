@@ -10,6 +10,7 @@ thinking. `think=0` gives the flat-out
 (closed-loop) variant, where latency is mostly queueing for a worker.
 Every run is bounded twice: by its duration and by a count of requests."""
 
+import argparse
 import contextlib
 import json
 import os
@@ -25,7 +26,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -615,3 +616,48 @@ def emit_load(
         ),
         **extra,
     )
+
+
+# --- What every page benchmark does ------------------------------------------
+
+
+def page_arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every page benchmark takes; a script adds its own."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--users", type=int, default=20)
+    return parser
+
+
+@contextlib.contextmanager
+def signed_in(users: Iterable) -> Iterator[list[str]]:
+    """A minted session (Cookie header) for each user, deleted afterwards."""
+    cookies = [mint_session(u) for u in users]
+    try:
+        yield cookies
+    finally:
+        forget_sessions(cookies)
+
+
+def load_page(
+    calls: list[Call],
+    *,
+    runs: int,
+    seconds: float,
+    marker: str | None = None,
+    first: Callable[[str], None] | None = None,
+    max_requests: int = 2000,
+) -> tuple[list[float], list[LoadResult]]:
+    """gunicorn with 3 workers: the first call checked (200 and the page's
+    marker; `first` is given its body), the single-request costs, then the
+    load of one user a call. Returns (costs, results) for emit_load."""
+    with gunicorn(workers=3) as base:
+        body = check_once(base, calls[0], 200, marker)
+        if first is not None:
+            first(body)
+        costs = service_times(base, calls)
+        results = repeated(
+            base, calls, runs=runs, users=len(calls), seconds=seconds, max_requests=max_requests
+        )
+    return costs, results

@@ -6,7 +6,6 @@
 Target (issue 10): p95 under 150 ms, no errors. Sessions are minted through
 Django's session store (docs/benchmarks.md: the load model)."""
 
-import argparse
 import contextlib
 import sys
 from collections.abc import Iterator
@@ -20,16 +19,7 @@ from _django import setup  # noqa: E402
 
 setup()
 
-from _web import (  # noqa: E402
-    Call,
-    check_once,
-    emit_load,
-    forget_sessions,
-    gunicorn,
-    mint_session,
-    repeated,
-    service_times,
-)
+from _web import Call, emit_load, load_page, page_arguments, signed_in  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, F, Q  # noqa: E402
 from django.db.models.functions import Abs  # noqa: E402
@@ -95,29 +85,23 @@ def caseloads_of(size: int, n: int) -> Iterator[list[User]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--users", type=int, default=20)
+    parser = page_arguments(__doc__)
     parser.add_argument("--open", type=int, default=40, help="open episodes per keyworker")
     args = parser.parse_args()
-    with caseloads_of(args.open, args.users) as users:
+    with caseloads_of(args.open, args.users) as users, signed_in(users) as cookies:
         sizes = sorted(
             Episode.objects.filter(keyworker=u, end_date__isnull=True).count() for u in users
         )
         print(f"{len(users)} keyworkers with {sizes[0]} to {sizes[-1]} open episodes")
-        cookies = [mint_session(u) for u in users]
-        try:
-            calls = [Call("/caseload/", c) for c in cookies]
-            with gunicorn(workers=3) as base:
-                body = check_once(base, calls[0], 200, ROW)
-                print(f"  first caseload shows {body.count(ROW)} rows, {len(body):,} bytes")
-                costs = service_times(base, calls)
-                results = repeated(
-                    base, calls, runs=args.runs, users=args.users, seconds=args.seconds
-                )
-        finally:
-            forget_sessions(cookies)
+        costs, results = load_page(
+            [Call("/caseload/", c) for c in cookies],
+            runs=args.runs,
+            seconds=args.seconds,
+            marker=ROW,
+            first=lambda body: print(
+                f"  first caseload shows {body.count(ROW)} rows, {len(body):,} bytes"
+            ),
+        )
     emit_load(
         "caseload page (40 open episodes, 20 users, 3 workers)",
         results,

@@ -6,7 +6,6 @@ theirs whose record holds about 200 contacts, on gunicorn with 3 workers.
 Target (issue 10): p95 under 150 ms. Every opening writes an access event
 (issue 9), as it does for real."""
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -18,16 +17,7 @@ from _django import setup  # noqa: E402
 
 setup()
 
-from _web import (  # noqa: E402
-    Call,
-    check_once,
-    emit_load,
-    forget_sessions,
-    gunicorn,
-    mint_session,
-    repeated,
-    service_times,
-)
+from _web import Call, emit_load, load_page, page_arguments, signed_in  # noqa: E402
 from django.db.models import Count, F  # noqa: E402
 from django.db.models.functions import Abs  # noqa: E402
 
@@ -57,10 +47,7 @@ def episodes_near(contacts: int, n: int) -> list[Episode]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--users", type=int, default=20)
+    parser = page_arguments(__doc__)
     parser.add_argument("--contacts", type=int, default=200)
     args = parser.parse_args()
     episodes = episodes_near(args.contacts, args.users)
@@ -68,19 +55,17 @@ def main() -> int:
         raise SystemExit(f"no open episode with about {args.contacts} contacts: load the data")
     sizes = sorted(e.n_contacts for e in episodes)
     print(f"{len(episodes)} records with {sizes[0]} to {sizes[-1]} contacts")
-    cookies = [mint_session(e.keyworker) for e in episodes]
-    try:
-        calls = [
-            Call(f"/clients/{e.referral.client.key}/", c)
-            for e, c in zip(episodes, cookies, strict=True)
-        ]
-        with gunicorn(workers=3) as base:
-            body = check_once(base, calls[0], 200, TIMELINE)
-            print(f"  first record: {len(body):,} bytes")
-            costs = service_times(base, calls)
-            results = repeated(base, calls, runs=args.runs, users=len(calls), seconds=args.seconds)
-    finally:
-        forget_sessions(cookies)
+    with signed_in(e.keyworker for e in episodes) as cookies:
+        costs, results = load_page(
+            [
+                Call(f"/clients/{e.referral.client.key}/", c)
+                for e, c in zip(episodes, cookies, strict=True)
+            ],
+            runs=args.runs,
+            seconds=args.seconds,
+            marker=TIMELINE,
+            first=lambda body: print(f"  first record: {len(body):,} bytes"),
+        )
     emit_load(
         "client record (200 contacts, 20 users)",
         results,

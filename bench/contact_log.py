@@ -9,7 +9,6 @@ Target (issue 10): p95 under 150 ms. The contacts written (with their
 interventions and history rows) are deleted afterwards, so the data set is
 left as it was."""
 
-import argparse
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -25,13 +24,10 @@ setup()
 from _web import (  # noqa: E402
     CSRF_SECRET,
     Call,
-    check_once,
     emit_load,
-    forget_sessions,
-    gunicorn,
-    mint_session,
-    repeated,
-    service_times,
+    load_page,
+    page_arguments,
+    signed_in,
 )
 from caseload_page import keyworkers_near  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -80,11 +76,7 @@ def remove_written(user_ids: list[int], since) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--users", type=int, default=20)
-    args = parser.parse_args()
+    args = page_arguments(__doc__).parse_args()
     users = keyworkers_near(40, args.users)
     episodes = [
         Episode.objects.filter(keyworker=u, end_date__isnull=True).order_by("pk").first()
@@ -93,24 +85,30 @@ def main() -> int:
     today = timezone.localdate()
     body = form_body(today)
     since = timezone.now()
-    cookies = [mint_session(u) for u in users]
+    before = Contact.objects.count()
+
+    def wrote_one(_page: str) -> None:
+        if Contact.objects.count() != before + 1:
+            raise SystemExit("the first POST did not write a contact")
+
     try:
-        calls = [
-            Call(f"/episodes/{e.pk}/contacts/new/", c, body=body, headers={"HX-Request": "true"})
-            for e, c in zip(episodes, cookies, strict=True)
-        ]
-        before = Contact.objects.count()
-        with gunicorn(workers=3) as base:
-            check_once(base, calls[0], 200)
-            if Contact.objects.count() != before + 1:
-                raise SystemExit("the first POST did not write a contact")
-            costs = service_times(base, calls)
-            results = repeated(
-                base, calls, runs=args.runs, users=len(calls), seconds=args.seconds,
+        with signed_in(users) as cookies:
+            costs, results = load_page(
+                [
+                    Call(
+                        f"/episodes/{e.pk}/contacts/new/",
+                        c,
+                        body=body,
+                        headers={"HX-Request": "true"},
+                    )
+                    for e, c in zip(episodes, cookies, strict=True)
+                ],
+                runs=args.runs,
+                seconds=args.seconds,
+                first=wrote_one,
                 max_requests=1000,
-            )  # fmt: skip
+            )
     finally:
-        forget_sessions(cookies)
         removed = remove_written([u.pk for u in users], since)
         print(f"  removed the {removed:,} contacts the run wrote")
     emit_load(

@@ -7,7 +7,6 @@ the page's default), on gunicorn with 3 workers.
 The snapshots are computed first where missing (what the nightly job does),
 and that time is printed too. Target (issue 10): p95 under 100 ms."""
 
-import argparse
 import statistics
 import sys
 import time
@@ -21,16 +20,7 @@ from _django import setup  # noqa: E402
 
 setup()
 
-from _web import (  # noqa: E402
-    Call,
-    check_once,
-    emit_load,
-    forget_sessions,
-    gunicorn,
-    mint_session,
-    repeated,
-    service_times,
-)
+from _web import Call, emit_load, load_page, page_arguments, signed_in  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -43,11 +33,7 @@ CHART_DATA = 'id="chart-'
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--users", type=int, default=20)
-    args = parser.parse_args()
+    args = page_arguments(__doc__).parse_args()
     today = timezone.localdate()
     quarter = Quarter.of(today).previous()
     # The busiest services: the biggest snapshots.
@@ -74,16 +60,16 @@ def main() -> int:
         Membership.objects.filter(service=s, role=Role.MANAGER).select_related("user").first().user
         for s in services
     ]
-    cookies = [mint_session(u) for u in managers]
-    try:
-        calls = [Call(f"/dashboards/{s.code}/", c) for s, c in zip(services, cookies, strict=True)]
-        with gunicorn(workers=3) as base:
-            body = check_once(base, calls[0], 200, CHART_DATA)
-            print(f"  first dashboard ({services[0].code}, {quarter.code}): {len(body):,} bytes")
-            costs = service_times(base, calls)
-            results = repeated(base, calls, runs=args.runs, users=len(calls), seconds=args.seconds)
-    finally:
-        forget_sessions(cookies)
+    with signed_in(managers) as cookies:
+        costs, results = load_page(
+            [Call(f"/dashboards/{s.code}/", c) for s, c in zip(services, cookies, strict=True)],
+            runs=args.runs,
+            seconds=args.seconds,
+            marker=CHART_DATA,
+            first=lambda body: print(
+                f"  first dashboard ({services[0].code}, {quarter.code}): {len(body):,} bytes"
+            ),
+        )
     emit_load(
         "service dashboard from a snapshot (20 managers)",
         results,
