@@ -135,8 +135,6 @@ def appointment_attendance(request, pk: int):
         "client": appointment.referral.client,
         "today": timezone.localdate(),
         "attendance_choices": Attendance.choices,
-        # Which copy of the fragment sent the form (phone card or table row).
-        "idsuffix": "-card" if request.POST.get("idsuffix") == "-card" else "",
     }
     if request.method == "POST":
         if form.is_valid():
