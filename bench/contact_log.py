@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
+from nectos import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _web import force_production_settings  # noqa: E402
 
@@ -31,7 +33,6 @@ from _web import (  # noqa: E402
 )
 from caseload_page import keyworkers_near  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from keywork.models import Contact, Episode  # noqa: E402
 
@@ -82,9 +83,9 @@ def main() -> int:
         Episode.objects.filter(keyworker=u, end_date__isnull=True).order_by("pk").first()
         for u in users
     ]
-    today = timezone.localdate()
+    today = clock.today()
     body = form_body(today)
-    since = timezone.now()
+    since = clock.now()
     before = Contact.objects.count()
 
     def wrote_one(_page: str) -> None:

@@ -16,6 +16,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from nectos import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _web import force_production_settings  # noqa: E402
 
@@ -29,7 +31,6 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client as WebClient  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from clients.models import Appointment, Client, Referral  # noqa: E402
 from keywork.models import Contact, ContactIntervention, Episode  # noqa: E402
@@ -44,7 +45,7 @@ CODE = "QCBENCH"
 
 def build(n: int) -> dict:
     """The service, its people and n of everything; returns what the pages need."""
-    today = timezone.localdate()
+    today = clock.today()
     service = Service.objects.create(code=CODE, name="Query count bench", tier=3)
     keyworker = User.objects.create(username="qc_keyworker", full_name="QC Keyworker")
     manager = User.objects.create(username="qc_manager", full_name="QC Manager")
@@ -134,7 +135,7 @@ def build(n: int) -> dict:
 def pages(d: dict) -> list[tuple[str, str, str, str | None]]:
     """(label, who, path, POST body or None)."""
     e, key = d["episode"].pk, d["client"].key
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     contact = (
         f"contact_date={today}&contact_type=keywork&mode=in_person&duration_minutes=60"
         "&attendance=attended&interventions=motivational_interviewing&note="

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from nectos import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup  # noqa: E402
 
@@ -22,7 +24,6 @@ setup()
 from _web import emit  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from services.models import Service  # noqa: E402
 from services.returns.build import build_return  # noqa: E402
@@ -39,7 +40,7 @@ def main() -> int:
     if args.quarter:
         quarter = Quarter.parse(args.quarter)
     else:
-        quarter = Quarter.latest_complete(timezone.localdate())
+        quarter = Quarter.latest_complete(clock.today())
     services = list(Service.objects.order_by("code")[: args.services])
     print(f"{len(services)} services ({services[0].code}..{services[-1].code}), {quarter}")
 

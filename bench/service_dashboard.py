@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from nectos import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _web import force_production_settings  # noqa: E402
 
@@ -22,7 +24,6 @@ setup()
 
 from _web import Call, emit_load, load_page, page_arguments, signed_in  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from services.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
 from services.dashboards.quarters import Quarter  # noqa: E402
@@ -34,7 +35,7 @@ CHART_DATA = 'id="chart-'
 
 def main() -> int:
     args = page_arguments(__doc__).parse_args()
-    today = timezone.localdate()
+    today = clock.today()
     quarter = Quarter.of(today).previous()
     # The busiest services: the biggest snapshots.
     services = list(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from clients.access import works_in
 from clients.models import (
@@ -21,6 +20,7 @@ from clients.models import (
     Substance,
 )
 from clients.queries import normalise_initials, open_episode_exists
+from nectos import clock
 from services.models import Service, User
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -37,7 +37,7 @@ class NewClient:
 
 
 def _not_in_future(day: dt.date, field: str, what: str) -> None:
-    if day > timezone.localdate():
+    if day > clock.today():
         raise ValidationError({field: f"The {what} cannot be after today."})
 
 
@@ -142,7 +142,7 @@ def appointment_record_attendance(*, appointment: Appointment, attendance: str) 
             {"attendance": "Treatment has started from this referral: the assessment is settled."}
         )
     if attendance in (Attendance.ATTENDED, Attendance.DNA) and (
-        appointment.appointment_date > timezone.localdate()
+        appointment.appointment_date > clock.today()
     ):
         raise ValidationError(
             {

@@ -28,6 +28,7 @@ from django.utils import timezone
 from pghistory.models import Event
 
 from clients.models import AccessEvent, AccessKind, Client, Referral
+from nectos import clock
 from services.models import Membership, Role, Service
 
 log = logging.getLogger("nectos.audit")
@@ -207,7 +208,7 @@ def subject_access_document(client: Client, *, generated_by) -> dict:
     ]
     return {
         "document": "Subject access request: all records held about one client",
-        "generated_at": timezone.now(),
+        "generated_at": clock.now(),
         "generated_by": str(generated_by),
         "records": records,
         "access_log": access,

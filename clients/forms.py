@@ -6,7 +6,6 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from clients.access import clinical_services
 from clients.actions import EARLIEST_BIRTH
@@ -19,6 +18,7 @@ from clients.models import (
     Substance,
 )
 from clients.queries import normalise_initials, possible_duplicates
+from nectos import clock
 
 NEW_CLIENT = "new"
 
@@ -48,7 +48,7 @@ class PathwayForm(forms.Form):
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if isinstance(widget, DateInput):
-                widget.attrs.setdefault("max", timezone.localdate().isoformat())
+                widget.attrs.setdefault("max", clock.today().isoformat())
 
     def add_error(self, field, error) -> None:
         super().add_error(field, error)
@@ -66,7 +66,7 @@ class PathwayForm(forms.Form):
 
 
 def not_after_today(day: dt.date | None, what: str) -> None:
-    if day and day > timezone.localdate():
+    if day and day > clock.today():
         raise ValidationError(f"The {what} cannot be after today.")
 
 
@@ -133,7 +133,7 @@ class ReferralForm(PathwayForm):
         self.fields["service"].queryset = services
         if len(services) == 1:
             self.fields["service"].initial = services[0]
-        self.fields["referral_date"].initial = timezone.localdate()
+        self.fields["referral_date"].initial = clock.today()
         self.fields["primary_substance"].initial = "crack"
         if client is not None:
             for name in self.CLIENT_FIELDS:
@@ -210,7 +210,7 @@ class AppointmentForm(PathwayForm):
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
-        self.fields["offered_date"].initial = timezone.localdate()
+        self.fields["offered_date"].initial = clock.today()
 
     def clean_offered_date(self) -> dt.date:
         day = self.cleaned_data["offered_date"]
@@ -242,7 +242,7 @@ class AttendanceForm(PathwayForm):
     def clean_attendance(self) -> str:
         value = self.cleaned_data["attendance"]
         if value in (Attendance.ATTENDED, Attendance.DNA) and (
-            self.appointment.appointment_date > timezone.localdate()
+            self.appointment.appointment_date > clock.today()
         ):
             raise ValidationError(
                 "This appointment is in the future: it can be cancelled now, "

@@ -7,7 +7,6 @@ field at fault."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import actions
@@ -21,6 +20,7 @@ from clients.audit import record_client_page
 from clients.forms import AppointmentForm, AttendanceForm, ReferralForm, SearchForm
 from clients.models import Attendance
 from clients.queries import search_clients
+from nectos import clock
 
 UNPROCESSABLE = 422
 
@@ -133,7 +133,7 @@ def appointment_attendance(request, pk: int):
         "form": form,
         "appointment": appointment,
         "client": appointment.referral.client,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "attendance_choices": Attendance.choices,
     }
     if request.method == "POST":

@@ -5,12 +5,12 @@ its log (managers). Thin: scoped fetch, one action, render."""
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients import audit
 from clients.forms_audit import BreakGlassForm, FromSearchForm
 from clients.models import AccessEvent, AccessKind
+from nectos import clock
 from services.models import Service
 
 UNPROCESSABLE = 422
@@ -40,7 +40,7 @@ def subject_access(request: HttpRequest, key) -> HttpResponse:
     )
     body = audit.subject_access_json(client, generated_by=request.user)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = f"subject-access-request-{timezone.localdate():%Y-%m-%d}.json"
+    filename = f"subject-access-request-{clock.today():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

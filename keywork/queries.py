@@ -21,10 +21,10 @@ from django.db.models import (
     When,
 )
 from django.dispatch import Signal
-from django.utils import timezone
 
 from clients.models import Appointment, Attendance, Client, Referral
 from keywork.models import Contact, Episode, KeyworkAppointment
+from nectos import clock
 from services.models import CLINICAL_ROLES, Service, User
 
 CASELOAD_PAGE_SIZE = 50
@@ -111,7 +111,7 @@ def ordering(sorts: dict, sort: str, default: str) -> tuple:
 def caseload(user, *, worker: User | None, sort: str, today: dt.date | None = None) -> QuerySet:
     """Open episodes on a caseload. `worker` None means every keyworker of
     the services the user manages."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     episodes = Episode.objects.visible_to(user).open()
     if worker is None:
         episodes = episodes.filter(referral__service__in=managed_services(user))
@@ -128,7 +128,7 @@ def caseload(user, *, worker: User | None, sort: str, today: dt.date | None = No
 
 
 def caseload_page(user, *, worker: User | None, sort: str, page: int | str) -> Page:
-    today = timezone.localdate()
+    today = clock.today()
     paginator = Paginator(caseload(user, worker=worker, sort=sort, today=today), CASELOAD_PAGE_SIZE)
     page_obj = paginator.get_page(page)
     for episode in page_obj.object_list:
@@ -143,7 +143,7 @@ def caseload_page(user, *, worker: User | None, sort: str, page: int | str) -> P
 def unresolved_appointments(user, today: dt.date | None = None) -> QuerySet:
     """Past assessment appointments with no outcome recorded: a worklist, never
     resolved by the system on its own."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (
         Appointment.objects.visible_to(user)
         .unresolved(today)
@@ -192,7 +192,7 @@ def waiting_list(
 
     A referral is left off once a later referral of the same client to the
     same service supersedes it (the newer one carries the story on)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     referrals = Referral.objects.visible_to(user).filter(episode__isnull=True)
     if service is not None:
         referrals = referrals.filter(service=service)
@@ -237,7 +237,7 @@ def waiting_list(
 def waiting_list_page(
     user, *, service: Service | None, stage: str, sort: str, page: int | str
 ) -> Page:
-    today = timezone.localdate()
+    today = clock.today()
     rows = waiting_list(user, service=service, stage=stage, sort=sort, today=today)
     page_obj = Paginator(rows, WAITING_PAGE_SIZE).get_page(page)
     for referral in page_obj.object_list:
@@ -283,7 +283,7 @@ class ClientRecord:
 def client_record(user, client: Client) -> ClientRecord:
     """The client's referrals (only those to the user's services), their
     episodes and appointments: three queries."""
-    today = timezone.localdate()
+    today = clock.today()
     referrals = list(
         Referral.objects.visible_to(user)
         .filter(client=client)

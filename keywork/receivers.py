@@ -8,17 +8,17 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Prefetch
-from django.utils import timezone
 
 from keywork.models import DropInAttendance, Episode, Goal, GoalStatus, KeyworkAppointment
 from keywork.progress import progress_for, residential_stay, with_programme_start
+from nectos import clock
 
 UPCOMING_ON_RECORD = 5
 
 
 def on_caseload_loaded(sender, *, episodes: list[Episode], **kwargs) -> None:
     """Goals due for review, per caseload row: one grouped query."""
-    today = timezone.localdate()
+    today = clock.today()
     counts = dict(
         Goal.objects.due_for_review(today)
         .filter(care_plan__episode__in=[e.pk for e in episodes])
@@ -36,7 +36,7 @@ def on_waiting_list_loaded(sender, *, referrals: list, **kwargs) -> None:
     referral, and before any assessment, is engaged: one query."""
     if not referrals:
         return
-    today = timezone.localdate()
+    today = clock.today()
     earliest = min(r.referral_date for r in referrals)
     visits: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
     for client_id, service_id, day in DropInAttendance.objects.filter(
@@ -60,7 +60,7 @@ def on_record_loaded(sender, *, episodes: list[Episode], **kwargs) -> None:
     """The current episode's goals, booked appointments and programme
     progress, and every Tier 4 stay's day n of planned: at most three
     queries for the record, whatever its size."""
-    today = timezone.localdate()
+    today = clock.today()
     for episode in episodes:
         episode.residential = residential_stay(episode, today)
     current = next((e for e in episodes if e.is_open), None)

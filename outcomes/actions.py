@@ -16,9 +16,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from keywork.models import Episode
+from nectos import clock
 from outcomes.models import (
     FOLLOW_UP_DAYS,
     OUTSTANDING,
@@ -73,7 +73,7 @@ def outcome_form_save(*, form: OutcomeForm, recorded_by, fields: dict) -> Outcom
     try:
         with transaction.atomic():
             form.save()
-            _bring_up_to_date(Episode.objects.filter(pk=form.episode_id), timezone.localdate())
+            _bring_up_to_date(Episode.objects.filter(pk=form.episode_id), clock.today())
             _after_commit_refresh(form.episode_id)
     except IntegrityError as error:
         # Two people saving the same timepoint at once: the constraint wins.
@@ -163,7 +163,7 @@ def _bring_up_to_date(episodes: QuerySet, as_of: dt.date) -> int:
     ):
         if state != target:
             targets.setdefault(target, []).append(pk)
-    now = timezone.now()
+    now = clock.now()
     for target, pks in targets.items():
         FollowUp.objects.filter(pk__in=pks).update(state=target, state_as_of=as_of, changed_at=now)
     settled = targets.get(FollowUpState.DONE, []) + targets.get(FollowUpState.NOT_APPLICABLE, [])
@@ -236,7 +236,7 @@ def followups_for_episode_refresh(*, episode: Episode) -> int:
     """For the episode receivers: state as of today, inside the caller's
     transaction, and a task after commit to notify."""
     with transaction.atomic():
-        changed = _bring_up_to_date(Episode.objects.filter(pk=episode.pk), timezone.localdate())
+        changed = _bring_up_to_date(Episode.objects.filter(pk=episode.pk), clock.today())
         _after_commit_refresh(episode.pk)
     return changed
 
@@ -253,7 +253,7 @@ def _after_commit_refresh(episode_id: int) -> None:
 def notifications_mark_read(*, user) -> int:
     with transaction.atomic():
         return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-            read_at=timezone.now()
+            read_at=clock.now()
         )
 
 

@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 
+from nectos import clock
 from outcomes.actions import FORM_FIELDS
 from outcomes.models import RATED_TIMEPOINTS, OutcomeForm, ReportedBy, Timepoint
 from services.models import Tier
@@ -121,7 +121,7 @@ class OutcomeFormForm(forms.ModelForm):
 def initial_for(episode, timepoint: str | None) -> dict:
     """A new form: the timepoint asked for (from a badge), dated today or on
     the day the episode ended."""
-    today = timezone.localdate()
+    today = clock.today()
     day = min(today, episode.end_date) if episode.end_date else today
     initial = {"form_date": day, "reported_by": ReportedBy.KEYWORKER}
     if timepoint in Timepoint.values:

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from keywork.models import Episode
+from nectos import clock
 from services.models import Service, Tier
 
 
@@ -139,7 +139,7 @@ class OutcomeForm(models.Model):
                 )
         episode = self.episode if self.episode_id else None
         if episode is not None and self.form_date is not None:
-            today = timezone.localdate()
+            today = clock.today()
             earliest = episode.start_date
             if self.timepoint == Timepoint.BASELINE:
                 earliest -= dt.timedelta(days=BASELINE_DAYS_BEFORE_START)

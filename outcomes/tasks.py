@@ -8,10 +8,10 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError as DatabaseError
 from django.db import transaction
-from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
+from nectos import clock
 from outcomes import actions, queries
 
 logger = logging.getLogger(__name__)
@@ -29,21 +29,21 @@ RETRY = {
 @shared_task(name="outcomes.sweep_followups", autoretry_for=(DatabaseError,), **RETRY)
 def sweep_followups() -> None:
     """Every few minutes: catch up whatever a lost publish left behind."""
-    actions.followups_sweep(as_of=timezone.localdate())
+    actions.followups_sweep(as_of=clock.today())
 
 
 @shared_task(name="outcomes.refresh_episode", autoretry_for=(DatabaseError,), **RETRY)
 def refresh_episode(episode_id: int) -> None:
     """After a form is saved or an episode starts or ends: notify now rather
     than at the next sweep."""
-    actions.followups_sweep(as_of=timezone.localdate(), episode_ids=[episode_id])
+    actions.followups_sweep(as_of=clock.today(), episode_ids=[episode_id])
 
 
 @shared_task(name="outcomes.daily_followups", autoretry_for=(DatabaseError,), **RETRY)
 def daily_followups() -> None:
     """Each morning: the day's states and notifications, then one digest
     task per keyworker with something due or overdue."""
-    today = timezone.localdate()
+    today = clock.today()
     actions.followups_sweep(as_of=today)
     for user_id in queries.digest_recipient_ids(as_of=today):
         publish(send_digest, user_id)
@@ -55,7 +55,7 @@ def daily_followups() -> None:
 def send_digest(user_id: int) -> None:
     user = queries.active_user(user_id)
     if user is not None:
-        actions.digest_send(user=user, day=timezone.localdate())
+        actions.digest_send(user=user, day=clock.today())
 
 
 def enqueue(task, *args: int) -> None:

@@ -4,12 +4,12 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import clinical_required
 from clients.audit import record_client_page
+from nectos import clock
 from outcomes import actions, queries
 from outcomes.access import get_episode_for_user, get_form_for_user
 from outcomes.forms import OutcomeFormForm, initial_for
@@ -86,7 +86,7 @@ def notifications(request):
         return HttpResponseRedirect(reverse("outcomes:notifications"))
     context = {
         "outstanding": list(queries.my_outstanding_followups(request.user)),
-        "ratings": queries.ratings_to_record(request.user, today=timezone.localdate()),
+        "ratings": queries.ratings_to_record(request.user, today=clock.today()),
         "notifications": queries.notifications_for(request.user),
     }
     return render(request, "outcomes/notifications.html", context)

@@ -5,9 +5,9 @@ import datetime as dt
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from keywork.models import CarePlan, Episode, Goal, GoalDomain, GoalReview, GoalStatus
+from nectos import clock
 from services.models import User
 
 # A goal comes up for review four weeks after it is set or last reviewed,
@@ -23,7 +23,7 @@ def default_next_review(from_day: dt.date, target_date: dt.date | None = None) -
 
 
 def _within_episode(episode: Episode, day: dt.date, field: str, what: str) -> dict[str, str]:
-    if day > timezone.localdate():
+    if day > clock.today():
         return {field: f"The {what} cannot be after today."}
     if day < episode.start_date:
         return {field: f"The {what} cannot be before the episode started."}
@@ -54,7 +54,7 @@ def goal_add(
     set_on: dt.date | None = None,
 ) -> Goal:
     """Add a goal to the episode's care plan, creating the plan with its first goal."""
-    set_on = set_on or timezone.localdate()
+    set_on = set_on or clock.today()
     errors = _goal_text_errors(text, domain)
     if not episode.is_open:
         errors["text"] = "The episode has ended: its care plan is closed."

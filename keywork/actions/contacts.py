@@ -11,7 +11,6 @@ from collections.abc import Iterable
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from clients.access import works_in
 from clients.models import Attendance
@@ -24,6 +23,7 @@ from keywork.models import (
     KeyworkAppointment,
     Mode,
 )
+from nectos import clock
 from services.models import User
 
 MAX_MINUTES = 720
@@ -121,7 +121,7 @@ def contact_log(
     """Record a contact; optionally resolve the appointment it was for and
     book the next one, all or nothing."""
     codes = set(interventions)
-    today = timezone.localdate()
+    today = clock.today()
     errors = contact_rule_errors(
         episode=episode,
         contact_date=contact_date,
@@ -199,7 +199,7 @@ def contact_update(
             attendance=attendance,
             duration_minutes=duration_minutes,
             interventions=codes,
-            today=timezone.localdate(),
+            today=clock.today(),
         )
     )
     with transaction.atomic(), pghistory.context(user=by.pk):
@@ -248,7 +248,7 @@ def appointment_book(
             episode=episode,
             appointment_date=appointment_date,
             staff=staff,
-            today=timezone.localdate(),
+            today=clock.today(),
             field="appointment_date",
         )
     )

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-from django.utils import timezone
 
 from clients.access import works_in
 from clients.models import Client
 from keywork.models import DropInAttendance, DropInSession
+from nectos import clock
 from services.models import Service, User
 
 
@@ -31,7 +31,7 @@ def drop_in_session_create(
         errors["service"] = "You can only run drop-in sessions for a service you work in."
     elif not service.open_access_drop_in:
         errors["service"] = "This service does not run an open-access drop-in."
-    if session_date > timezone.localdate():
+    if session_date > clock.today():
         errors["session_date"] = "Record a drop-in session on the day or afterwards."
     if errors:
         raise ValidationError(errors)

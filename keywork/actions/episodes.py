@@ -7,17 +7,17 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from clients.access import works_in
 from clients.models import Attendance, Referral
 from keywork.models import DischargeReason, Episode
 from keywork.signals import episode_ended, episode_started
+from nectos import clock
 from services.models import Service, Tier, User
 
 
 def _not_in_future(day: dt.date, field: str, what: str) -> None:
-    if day > timezone.localdate():
+    if day > clock.today():
         raise ValidationError({field: f"The {what} cannot be after today."})
 
 

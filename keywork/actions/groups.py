@@ -9,7 +9,6 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from clients.access import works_in
 from keywork.actions.contacts import MAX_MINUTES, contact_rule_errors
@@ -23,6 +22,7 @@ from keywork.models import (
     Intervention,
     Mode,
 )
+from nectos import clock
 from services.models import Service, User
 
 
@@ -166,7 +166,7 @@ def group_register_record(
     """Record attendance for every enrolled person still to be registered,
     creating one contact each, in one transaction: one bad row and nothing
     is saved."""
-    today = timezone.localdate()
+    today = clock.today()
     codes = set(interventions)
     general: list[str] = []
     row_errors: dict[int, str] = {}
@@ -234,7 +234,7 @@ def group_register_record(
             enrolment.contact = contact
             enrolments.append(enrolment)
         GroupEnrolment.objects.bulk_update(enrolments, ["contact"])
-        session.register_taken_at = timezone.now()
+        session.register_taken_at = clock.now()
         session.register_taken_by = by
         session.save(update_fields=["register_taken_at", "register_taken_by"])
     return contacts

@@ -1,11 +1,11 @@
 """Care plan forms: a goal in the client's words, and a dated review."""
 
 from django import forms
-from django.utils import timezone
 
 from clients.forms import DateInput, PathwayForm
 from keywork.forms.contacts import FutureDateInput
 from keywork.models import GoalDomain, GoalStatus
+from nectos import clock
 
 
 def _no_max(form: PathwayForm, *names: str) -> None:
@@ -66,5 +66,5 @@ class GoalReviewForm(PathwayForm):
         super().__init__(*args, **kwargs)
         _no_max(self, "next_review_date")
         if not self.is_bound:
-            self.initial.setdefault("review_date", timezone.localdate())
+            self.initial.setdefault("review_date", clock.today())
             self.initial.setdefault("status", GoalStatus.OPEN)

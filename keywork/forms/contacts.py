@@ -4,12 +4,12 @@ the commonest contact (an hour's keywork in person today) a tick and Enter."""
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 
 from clients.forms import DateInput, PathwayForm
 from clients.models import Attendance
 from keywork.actions.contacts import MAX_MINUTES, appointment_rule_errors, contact_rule_errors
 from keywork.models import ContactType, Episode, Intervention, Mode
+from nectos import clock
 
 
 class FutureDateInput(DateInput):
@@ -62,7 +62,7 @@ class ContactForm(PathwayForm):
         )
         self.fields["interventions"].choices = intervention_choices()
         self.fields["interventions"].widget.attrs["class"] = "form-check-input"
-        today = timezone.localdate()
+        today = clock.today()
         self.fields["contact_date"].widget.attrs["min"] = episode.start_date.isoformat()
         if episode.end_date:
             self.fields["contact_date"].widget.attrs["max"] = min(
@@ -93,7 +93,7 @@ class ContactForm(PathwayForm):
                 attendance=data["attendance"],
                 duration_minutes=data.get("duration_minutes"),
                 interventions=data.get("interventions", []),
-                today=timezone.localdate(),
+                today=clock.today(),
             )
             for name, message in errors.items():
                 if name not in self.errors:
@@ -112,7 +112,7 @@ class ContactLogForm(ContactForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["next_appointment_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["next_appointment_date"].widget.attrs["min"] = clock.today().isoformat()
         self.fields["next_appointment_date"].widget.attrs.pop("max", None)
 
     def clean(self) -> dict:
@@ -123,7 +123,7 @@ class ContactLogForm(ContactForm):
                 episode=self.episode,
                 appointment_date=day,
                 staff=self.episode.keyworker,
-                today=timezone.localdate(),
+                today=clock.today(),
                 field="next_appointment_date",
             ).items():
                 self.add_error(name if name in self.fields else None, message)
@@ -153,7 +153,7 @@ class AppointmentForm(PathwayForm):
         super().__init__(*args, **kwargs)
         attrs = self.fields["appointment_date"].widget.attrs
         attrs.pop("max", None)
-        attrs["min"] = timezone.localdate().isoformat()
+        attrs["min"] = clock.today().isoformat()
 
 
 class AbsenceForm(forms.Form):

@@ -1,9 +1,9 @@
 """Drop-in forms: a session, and the anonymous count."""
 
 from django import forms
-from django.utils import timezone
 
 from clients.forms import DateInput, PathwayForm
+from nectos import clock
 from services.models import Service
 
 
@@ -30,7 +30,7 @@ class DropInSessionForm(PathwayForm):
             Service.objects.clinical_for(user).filter(open_access_drop_in=True).order_by("name")
         )
         if not self.is_bound:
-            self.initial.setdefault("session_date", timezone.localdate())
+            self.initial.setdefault("session_date", clock.today())
 
 
 class AnonymousCountForm(PathwayForm):

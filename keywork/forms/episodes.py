@@ -4,12 +4,12 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from clients.access import clinical_staff_of
 from clients.forms import DateInput, PathwayForm, not_after_today
 from keywork.actions.episodes import check_planned_days
 from keywork.models import DischargeReason, Episode
+from nectos import clock
 from services.models import Tier
 
 
@@ -39,7 +39,7 @@ class EpisodeStartForm(PathwayForm):
         staff = clinical_staff_of(referral.service)
         self.fields["keyworker"].queryset = staff
         self.fields["tier"].initial = referral.service.tier
-        self.fields["start_date"].initial = timezone.localdate()
+        self.fields["start_date"].initial = clock.today()
         self.fields["keyworker"].initial = user.pk
 
     def clean_start_date(self) -> dt.date:
@@ -72,7 +72,7 @@ class EpisodeDischargeForm(PathwayForm):
     def __init__(self, *args, episode: Episode, **kwargs):
         super().__init__(*args, **kwargs)
         self.episode = episode
-        self.fields["end_date"].initial = timezone.localdate()
+        self.fields["end_date"].initial = clock.today()
 
     def clean_end_date(self) -> dt.date:
         day = self.cleaned_data["end_date"]

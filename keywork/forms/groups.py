@@ -1,7 +1,6 @@
 """Group session forms: a new session, enrolment, and the register."""
 
 from django import forms
-from django.utils import timezone
 
 from clients.forms import DateInput, PathwayForm
 from clients.models import Attendance
@@ -9,6 +8,7 @@ from keywork.actions.contacts import MAX_MINUTES
 from keywork.forms.contacts import intervention_choices
 from keywork.forms.dropin import ServiceChoiceField
 from keywork.models import GROUP_KINDS, ContactType, GroupEnrolment
+from nectos import clock
 from services.models import CLINICAL_ROLES, Service, User
 
 
@@ -48,7 +48,7 @@ class GroupSessionForm(PathwayForm):
         # Sessions are planned ahead as well as recorded afterwards.
         self.fields["session_date"].widget.attrs.pop("max", None)
         if not self.is_bound:
-            self.initial.setdefault("session_date", timezone.localdate())
+            self.initial.setdefault("session_date", clock.today())
             self.initial.setdefault("facilitator", user.pk)
             self.initial.setdefault("kind", ContactType.GROUP)
 

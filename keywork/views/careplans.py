@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required
@@ -15,6 +14,7 @@ from keywork.access import get_episode_for_user, get_goal_for_user
 from keywork.actions import careplans as actions
 from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm
 from keywork.models import Goal, GoalReview, GoalStatus
+from nectos import clock
 
 UNPROCESSABLE = 422
 
@@ -62,7 +62,7 @@ def care_plan(request, episode_id: int):
     context = {
         "episode": episode,
         "form": form,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "open_goals": [g for g in goals if g.status == GoalStatus.OPEN],
         "closed_goals": [g for g in goals if g.status != GoalStatus.OPEN],
     }

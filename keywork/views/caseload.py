@@ -4,12 +4,12 @@ serves each page and its HTMX fragment (sorting, switching, paging)."""
 from urllib.parse import urlencode
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clients.access import clinical_required, clinical_services
 from clients.models import Attendance
 from keywork import queries
+from nectos import clock
 
 
 def sort_headers(columns: list[tuple], sort: str, params: dict) -> list[dict]:
@@ -109,7 +109,7 @@ def caseload(request):
         "sort": sort,
         "unresolved_count": queries.unresolved_appointments(user).count(),
         "embedded": embedded,
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     template = "keywork/caseload.html#panel" if request.htmx else "keywork/caseload.html"
     return render(request, template, context)
@@ -155,7 +155,7 @@ def waiting_list(request):
         "stages": [(key, queries.Stage.labels[key], counts[key]) for key in queries.Stage.order],
         "total": sum(counts.values()),
         "sort": sort,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "attendance_choices": Attendance.choices,
     }
     template = (

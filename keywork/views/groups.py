@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.access import clinical_required
@@ -15,6 +14,7 @@ from keywork.actions import groups as actions
 from keywork.forms.groups import EnrolForm, GroupSessionForm, RegisterForm
 from keywork.models import ContactType, Episode, GroupSession
 from keywork.progress import progress_for, with_programme_start
+from nectos import clock
 
 UNPROCESSABLE = 422
 SESSIONS_PER_PAGE = 30
@@ -54,13 +54,13 @@ def group_sessions(request):
     return render(
         request,
         "keywork/groups/sessions.html",
-        {"form": form, "page": page, "today": timezone.localdate()},
+        {"form": form, "page": page, "today": clock.today()},
         status=status,
     )
 
 
 def _session_context(request, session: GroupSession, register_form=None, enrol_form=None):
-    today = timezone.localdate()
+    today = clock.today()
     enrolments = list(
         session.enrolments.select_related(
             "episode__referral__client", "episode__keyworker", "contact"

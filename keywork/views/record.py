@@ -2,13 +2,13 @@
 history with the service, and a timeline of everything, newest first."""
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clients.access import clinical_required, get_client_for_user
 from clients.audit import record_client_page
 from clients.models import Attendance
 from keywork import queries
+from nectos import clock
 
 
 @clinical_required
@@ -30,7 +30,7 @@ def client_record(request, key):
         "record": record,
         "episode": record.current_episode,
         "timeline": timeline,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "attendance_choices": Attendance.choices,
     }
     if request.htmx and request.GET.get("page"):

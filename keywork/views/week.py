@@ -1,19 +1,19 @@
 """My week: what a keyworker did this week and what is waiting for them."""
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clients.access import clinical_required
 from clients.models import Attendance
 from keywork.week import LIMIT, my_week
+from nectos import clock
 
 
 @clinical_required
 @require_GET
 def week(request):
     context = {
-        "week": my_week(request.user, timezone.localdate()),
+        "week": my_week(request.user, clock.today()),
         "limit": LIMIT,
         "absences": [(v, label) for v, label in Attendance.choices if v != Attendance.ATTENDED],
     }

@@ -1,8 +1,8 @@
 """Celery tasks for the dashboards: ids in, an action called, nothing else."""
 
 from celery import shared_task
-from django.utils import timezone
 
+from nectos import clock
 from services.dashboards import actions
 
 
@@ -13,4 +13,4 @@ def compute_snapshot(snapshot_id: int) -> None:
 
 @shared_task(name="dashboards.nightly_snapshots")
 def nightly_snapshots() -> None:
-    actions.snapshots_refresh(today=timezone.localdate())
+    actions.snapshots_refresh(today=clock.today())

@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from nectos import clock
 from services.dashboards import figures
 from services.dashboards import presenters as p
 from services.dashboards.actions import snapshot_request
@@ -58,7 +58,7 @@ def _linker(request, service: Service, quarter, as_of) -> p.Link:
 
 
 def _period(request, data):
-    form = PeriodForm(data, today=timezone.localdate())
+    form = PeriodForm(data, today=clock.today())
     if form.is_valid():
         return form, form.cleaned_data["period"], form.cleaned_data["as_of"]
     return form, None, None
@@ -243,7 +243,7 @@ def compare(request, code: str):
 @require_GET
 def caseload_dashboard(request, code: str):
     service = get_dashboard_service(request.user, code)
-    today = timezone.localdate()
+    today = clock.today()
     rows = caseload([service.pk], today)
     context = {"service": service, "today": today, "rows": rows, "can_list": False}
     if not request.user.is_superuser:
@@ -268,7 +268,7 @@ def caseload_dashboard(request, code: str):
 def records(request, code: str):
     """The referrals or episodes behind one count (managers only)."""
     service = get_managed_service(request.user, code)
-    wanted = RecordsRequest.parse(request.GET, today=timezone.localdate())
+    wanted = RecordsRequest.parse(request.GET, today=clock.today())
     if wanted.error:
         return render(
             request,

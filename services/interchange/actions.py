@@ -8,8 +8,8 @@ import logging
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
+from nectos import clock
 from services.interchange.importing import ImportReport, import_bundle, scope_for
 from services.models import ImportJob, ImportState, User
 
@@ -49,7 +49,7 @@ def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
     with transaction.atomic():
         job = ImportJob(created_by=user, size=upload.size, state=ImportState.CHECKING)
         # The stored name is the job's, never the uploader's file name.
-        job.upload.save(f"bundle-{timezone.now():%Y%m%d%H%M%S}.zip", upload, save=False)
+        job.upload.save(f"bundle-{clock.now():%Y%m%d%H%M%S}.zip", upload, save=False)
         job.save()
         transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
     return job
@@ -73,7 +73,7 @@ def import_job_check(*, job_id: int) -> None:
     report = _run(job, dry_run=True)
     job.report = report.as_dict(max_problems=MAX_STORED_PROBLEMS)
     job.state = ImportState.PREVIEW if report.ok else ImportState.REFUSED
-    job.checked_at = timezone.now()
+    job.checked_at = clock.now()
     if not report.ok:
         _finish(job)
     job.save()
@@ -116,7 +116,7 @@ def import_job_run(*, job_id: int) -> None:
 def import_jobs_expire(*, now: dt.datetime | None = None) -> int:
     """Previews left unconfirmed past PREVIEW_LIFETIME lose their bundle and
     can no longer be confirmed. Returns how many expired."""
-    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    cutoff = (now or clock.now()) - PREVIEW_LIFETIME
     expired = 0
     stale = ImportJob.objects.filter(state=ImportState.PREVIEW, checked_at__lt=cutoff)
     for pk in stale.values_list("pk", flat=True):
@@ -139,6 +139,6 @@ def import_jobs_expire(*, now: dt.datetime | None = None) -> int:
 
 def _finish(job: ImportJob) -> None:
     """A finished job keeps its report, not the bundle."""
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     if job.upload:
         job.upload.delete(save=False)

@@ -17,10 +17,10 @@ from typing import Any
 
 import pghistory
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
 from clients.models import Attendance, EthnicCategory, ReferralSource, Sex, Substance
 from keywork.models import ContactType, DischargeReason, Intervention, Mode
+from nectos import clock
 from outcomes.models import ReportedBy, Timepoint
 from services.access import ADMIN
 from services.interchange import checks, writes
@@ -177,7 +177,7 @@ def import_bundle(
     run = _Run(
         bundle=bundle,
         scope=scope,
-        today=today or timezone.localdate(),
+        today=today or clock.today(),
         progress=progress or (lambda stage, fraction: None),
         report=report,
     )

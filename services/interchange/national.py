@@ -18,10 +18,10 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from clients.models import Appointment, Client, Referral
 from keywork.models import Contact, ContactIntervention, Episode
+from nectos import clock
 from outcomes.models import OutcomeForm
 from services.demo import DEMO_PASSWORD
 from services.interchange import synthetic
@@ -101,7 +101,7 @@ class _Table:
         self.model = model
         self.columns = list(given)
         extras = []
-        now = timezone.now().isoformat()
+        now = clock.now().isoformat()
         for field in model._meta.concrete_fields:
             if field.column in given or field.primary_key:
                 continue
@@ -333,7 +333,7 @@ def generate_national(
         from outcomes.actions import followups_sweep
 
         open_ids = list(Episode.objects.filter(end_date__isnull=True).values_list("pk", flat=True))
-        followups_sweep(as_of=timezone.localdate(), episode_ids=open_ids)
+        followups_sweep(as_of=clock.today(), episode_ids=open_ids)
         log(f"  follow-ups of {len(open_ids):,} open episodes in {time.perf_counter() - t:.0f}s")
     yield f"National data set (seed {seed}) in {time.perf_counter() - started:.0f}s:"
     yield f"  services             {len(service_rows):>10,}"

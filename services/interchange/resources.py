@@ -18,6 +18,8 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import Widget
 
+from nectos import clock
+
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_RE = re.compile(r"^[+-]?\d{1,9}$")
 MONEY_RE = re.compile(r"^[+-]?\d{1,9}(\.\d{1,2})?$")
@@ -351,7 +353,7 @@ class DatedResource(BundleResource):
 
     def __init__(self, codes=None, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(codes=codes, **kwargs)
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
 
     def row_rules(self, values: dict, bad: set) -> list:
         return _not_future(values, bad, self.past_dates, self.today)

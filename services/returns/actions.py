@@ -10,8 +10,8 @@ from dataclasses import asdict
 from django.core.files.base import ContentFile
 from django.db import OperationalError as DatabaseError
 from django.db import transaction
-from django.utils import timezone
 
+from nectos import clock
 from nectos.db_router import replica_reads
 from services.models import (
     DownloadKind,
@@ -99,7 +99,7 @@ def quarterly_return_generate(*, return_id: int) -> None:
         qr.state = ReturnState.DONE
         qr.progress = 100
         qr.message = ""
-        qr.generated_at = timezone.now()
+        qr.generated_at = clock.now()
         qr.save()
 
 

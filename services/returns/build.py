@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clients.models import EthnicCategory, ReferralSource, Sex
 from keywork.models import DischargeReason
+from nectos import clock
 from services.metrics.cohort import AGE_BANDS, ETHNIC_GROUPS, Cohort, group_labels, group_order
 from services.metrics.flow import discharges_by, in_treatment_by
 from services.metrics.funnel import funnel, funnel_by
@@ -251,7 +252,7 @@ def build_return(
         ),
         policy,
     )
-    generated_at = timezone.localtime(generated_at or timezone.now())
+    generated_at = timezone.localtime(generated_at or clock.now())
     sheets = []
     for sheet in layout.sheets:
         sections = []

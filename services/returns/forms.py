@@ -1,9 +1,9 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 
 from clients.forms import DateInput, PathwayForm
+from nectos import clock
 from services.models import Service
 from services.returns.quarters import Quarter
 
@@ -40,7 +40,7 @@ class ExtractForm(PathwayForm):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        today = timezone.localdate()
+        today = clock.today()
         if end and end > today:
             self.add_error("end", "The end of the range cannot be after today.")
         if start and end:

@@ -3,8 +3,8 @@ added to services' home page through its home_context signal (the ground
 floor never imports this one). Connected when services.returns.urls loads."""
 
 from django.dispatch import receiver
-from django.utils import timezone
 
+from nectos import clock
 from services.models import QuarterlyReturn, ReturnState, Service
 from services.returns.charts import chart_data, display_sheets
 from services.returns.forms import QuarterForm
@@ -16,7 +16,7 @@ def panel_context(user) -> dict | None:
     """Two queries: whether the user commissions anything, their latest return."""
     if not Service.objects.commissioned_by(user).exists():
         return None
-    today = timezone.localdate()
+    today = clock.today()
     latest = Quarter.latest_complete(today)
     qr = (
         QuarterlyReturn.objects.visible_to(user)

@@ -8,11 +8,11 @@ import re
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.audit import record_access
 from clients.models import AccessKind
+from nectos import clock
 from services.models import DownloadKind, QuarterlyReturn, ReturnState, Service
 from services.returns import actions
 from services.returns.charts import display_sheets
@@ -45,7 +45,7 @@ def get_return_for_user(user, pk: int) -> QuarterlyReturn:
 @require_http_methods(["GET", "POST"])
 def index(request):
     _commissioned_or_404(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     form = QuarterForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
         qr = actions.quarterly_return_request(

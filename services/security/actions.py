@@ -5,10 +5,10 @@ import logging
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nectos import clock
 from services.security.models import UserSession, session_handle
 
 log = logging.getLogger("nectos.security")
@@ -115,7 +115,7 @@ def second_factor_wait_seconds(*, user) -> int:
         for device in model.objects.filter(user=user, confirmed=True):
             allowed, data = device.verify_is_allowed()
             if not allowed and data and data.get("locked_until"):
-                wait = max(wait, int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
+                wait = max(wait, int((data["locked_until"] - clock.now()).total_seconds()) + 1)
     return wait
 
 

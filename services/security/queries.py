@@ -1,7 +1,7 @@
-from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nectos import clock
 from services.security.models import UserSession
 
 
@@ -25,5 +25,5 @@ def recovery_device_of(user) -> StaticDevice | None:
 
 def sessions_of(user) -> list[UserSession]:
     return list(
-        UserSession.objects.filter(user=user, expire_date__gt=timezone.now()).order_by("-last_seen")
+        UserSession.objects.filter(user=user, expire_date__gt=clock.now()).order_by("-last_seen")
     )

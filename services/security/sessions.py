@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
-from django.utils import timezone
+
+from nectos import clock
 
 # Session keys written at sign-in by services.security.signals.
 SIGNED_IN_AT = "security_signed_in_at"
@@ -32,5 +33,5 @@ class SessionStore(DBStore):
         obj.signed_in_at = (
             dt.datetime.fromtimestamp(signed_in, tz=dt.UTC) if signed_in is not None else None
         )
-        obj.last_seen = timezone.now()
+        obj.last_seen = clock.now()
         return obj

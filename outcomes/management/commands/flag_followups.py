@@ -1,8 +1,8 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from nectos import clock
 from outcomes.actions import followups_sweep
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=str, default=None, help="YYYY-MM-DD; default today")
 
     def handle(self, *args, as_of: str | None, **options):
-        day = _date(as_of) if as_of else timezone.localdate()
+        day = _date(as_of) if as_of else clock.today()
         result = followups_sweep(as_of=day)
         self.stdout.write(
             f"Follow-ups as of {day:%Y-%m-%d}: {result.changed} changed, "

@@ -2,8 +2,8 @@ import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from nectos import clock
 from services.metrics import COMMAND_BREAKDOWNS, Cohort, report
 from services.models import Service
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, start, end, as_of, service, by, json: bool, **options):
         start, end = _date(start), _date(end)
-        today = timezone.localdate()
+        today = clock.today()
         as_of = _date(as_of) if as_of else today
         if start > end:
             raise CommandError("--from is after --to")

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from nectos import clock
 from services.models import Service, User
 from services.returns.build import build_return
 from services.returns.quarters import Quarter
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             q = Quarter.parse(quarter)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        today = timezone.localdate()
+        today = clock.today()
         if not q.is_complete(today):
             raise CommandError(f"{q} has not ended yet (today is {today})")
         name = ""
