@@ -5,19 +5,36 @@ import time
 from base64 import b32decode
 
 import pytest
+import time_machine
 from django_otp.oath import TOTP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+STEP = 30  # seconds in a TOTP time step
+
+
 def code_for(secret: str, *, steps_ahead: int = 0) -> str:
     totp = TOTP(b32decode(secret))
-    totp.time = time.time() + steps_ahead * 30
+    totp.time = time.time() + steps_ahead * STEP
     return f"{totp.token():06d}"
 
 
+def next_step_start() -> int:
+    return (int(time.time()) // STEP + 1) * STEP + 1
+
+
+@pytest.fixture
+def step_clock():
+    """The server (same process) and the test share a clock that starts one
+    second into a TOTP step; the test moves it into the next step instead of
+    waiting for the wall clock to get there."""
+    with time_machine.travel(next_step_start(), tick=True) as traveller:
+        yield traveller
+
+
 def test_a_keyworker_enrols_a_second_factor_and_signs_in_with_it(
-    page, live_server, alice, sign_in, shoot, axe, settings
+    page, live_server, alice, sign_in, shoot, axe, settings, step_clock
 ):
     settings.MFA_REQUIRED = True
 
@@ -57,9 +74,10 @@ def test_a_keyworker_enrols_a_second_factor_and_signs_in_with_it(
     axe(page, "wrong code")
     shoot(page, "mfa-verify-wrong-code")
 
-    time.sleep(1.1)  # a wrong code makes the next try wait a second
-    # The set-up used this step's code; the app's next one is accepted now.
-    page.get_by_label("Code").fill(code_for(secret, steps_ahead=1))
+    # A wrong code makes the next try wait a second, and the set-up used this
+    # step's code: move into the next step, whose code the app shows now.
+    step_clock.move_to(next_step_start())
+    page.get_by_label("Code").fill(code_for(secret))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state("networkidle")
     assert page.url == f"{live_server.url}/"
