@@ -7,10 +7,16 @@ import factory
 
 from clients.models import Appointment, Client, Referral
 from keywork.models import Contact, Episode
+from nectos import clock
 from outcomes.models import OutcomeForm
 from services.models import Membership, Role, Service, User
 
-DAY = dt.date(2026, 1, 5)
+
+def default_referral_date() -> dt.date:
+    """A Monday 48 weeks before this week's: old enough for every follow-up
+    window to have passed, whatever day the suite runs on."""
+    today = clock.today()
+    return today - dt.timedelta(days=today.weekday() + 48 * 7)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -58,7 +64,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     service = factory.SubFactory(ServiceFactory)
-    referral_date = DAY
+    referral_date = factory.LazyFunction(default_referral_date)
     source_id = "self"
     primary_substance_id = "crack"
 

@@ -21,13 +21,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from nectos import clock
+
 DAY = dt.timedelta(days=1)
 
-# Referrals span three years ending on REFERRALS_END; activity (contacts,
-# forms, appointments' outcomes) runs to AS_OF, the day before "today".
-REFERRALS_END = dt.date(2026, 11, 20)
-REFERRALS_START = REFERRALS_END - dt.timedelta(days=3 * 365)
-AS_OF = dt.date(2026, 11, 26)
+# Referrals span three years ending a week before "today"; activity
+# (contacts, forms, appointments' outcomes) runs to the day before it, so a
+# demo generated on any day is a service working up to that day.
+REFERRALS_SPAN = dt.timedelta(days=3 * 365)
+REFERRALS_END_BEFORE_AS_OF = dt.timedelta(days=6)
+
+
+def default_as_of() -> dt.date:
+    return clock.today() - DAY
+
+
+def default_end() -> dt.date:
+    return default_as_of() - REFERRALS_END_BEFORE_AS_OF
+
+
+def default_start() -> dt.date:
+    return default_end() - REFERRALS_SPAN
+
 
 # source code, reporting group, share of referrals
 SOURCES = [
@@ -189,9 +204,9 @@ class Simulation:
     rng: random.Random
     profiles: Sequence[ServiceProfile]
     sink: Sink
-    as_of: dt.date = AS_OF
-    start: dt.date = REFERRALS_START
-    end: dt.date = REFERRALS_END
+    as_of: dt.date = field(default_factory=default_as_of)
+    start: dt.date = field(default_factory=default_start)
+    end: dt.date = field(default_factory=default_end)
     returning_share: float = 0.16
     client_no: int = 0
     referral_no: int = 0

@@ -11,9 +11,14 @@ from django.utils import timezone
 
 from services.dashboards.quarters import Quarter
 from tests.dashboards.conftest import build_cohort
+from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.today(LITERAL_DAY),
+]
 
 
 def _command(quarter: Quarter, as_of: dt.date) -> dict:

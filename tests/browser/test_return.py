@@ -5,9 +5,14 @@ and pass axe."""
 import pytest
 from openpyxl import load_workbook
 
+from tests.dates import LITERAL_DAY
 from tests.returns.conftest import seed_service
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.today(LITERAL_DAY),
+]
 
 SHEETS = ["Cover", "Measures by service", "Breakdowns"]
 

@@ -5,8 +5,9 @@ same 404 as for a service that does not exist."""
 import pytest
 
 from tests.dashboards.conftest import PERIOD
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 PAGES = ["/dashboards/{code}/", "/dashboards/{code}/compare/", "/dashboards/{code}/caseload/"]
 RECORDS = "/dashboards/{code}/records/"

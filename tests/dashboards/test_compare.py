@@ -4,9 +4,10 @@ import pytest
 
 from services.models import Role
 from tests.dashboards.conftest import PERIOD
+from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, ServiceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 URL = "/dashboards/A/compare/"
 

@@ -6,8 +6,9 @@ import pytest
 
 from services.metrics import Cohort, funnel, retention
 from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 URL = "/dashboards/A/records/"
 Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))

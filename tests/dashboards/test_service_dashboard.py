@@ -9,8 +9,9 @@ from django.core.management import call_command
 
 from services.models import DashboardSnapshot
 from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 URL = "/dashboards/A/"
 

@@ -10,8 +10,9 @@ from services.dashboards.quarters import Quarter
 from services.dashboards.queries import get_snapshot
 from services.models import DashboardSnapshot
 from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 Q1 = Quarter(2026, 1)
 URL = "/dashboards/A/"

@@ -11,9 +11,10 @@ from services.dashboards.quarters import Quarter
 from services.dashboards.queries import get_snapshot, is_stale, newest_changes
 from services.models import DashboardSnapshot, Service
 from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today(LITERAL_DAY)]
 
 Q1 = Quarter(2026, 1)
 URL = "/dashboards/A/"

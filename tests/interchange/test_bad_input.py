@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from services.interchange.importing import import_bundle
+from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import (
     csv_text,
     table_counts,
@@ -15,7 +16,7 @@ from tests.interchange.conftest import (
     zip_bundle,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 @pytest.fixture
@@ -69,8 +70,8 @@ CELL_CASES = [
      "contacts.csv line 5, column contact_date: after the episode ended (2026-05-01)"),
     ("form before the baseline window", "outcomes.csv", 1, "form_date", "2026-01-05",
      "outcomes.csv line 3, column form_date: before the episode started (2026-01-12)"),
-    ("future date", "contacts.csv", 0, "contact_date", "2026-12-01",
-     "contacts.csv line 2, column contact_date: in the future (2026-12-01 is after today)"),
+    ("future date", "contacts.csv", 0, "contact_date", "2026-12-31",
+     "contacts.csv line 2, column contact_date: in the future (2026-12-31 is after today)"),
     ("attendance for a future appointment", "appointments.csv", 3, "attendance", "attended",
      "appointments.csv line 5, column attendance: attendance is recorded for an appointment "
      "that is still to come"),

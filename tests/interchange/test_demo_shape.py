@@ -5,9 +5,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from nectos import clock
+
 pytestmark = pytest.mark.django_db
 
-TODAY = "DATE '2026-11-27'"
+# The demo is dated from the day it is generated; set by the demo fixture.
+TODAY = ""
 
 
 def one(sql: str):
@@ -37,6 +40,8 @@ STARTED = "EXISTS (SELECT 1 FROM keywork_episode e WHERE e.referral_id = r.id)"
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
+    global TODAY
+    TODAY = f"DATE '{clock.today().isoformat()}'"
     with django_db_blocker.unblock():
         from django.db import transaction
 

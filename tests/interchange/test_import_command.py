@@ -9,9 +9,10 @@ from keywork.models import Contact, Episode
 from outcomes.models import OutcomeForm
 from services.interchange.importing import import_bundle
 from services.models import Membership, User
+from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import table_counts, valid_files, write_bundle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def test_it_imports_every_file_of_a_valid_bundle(bundle, capsys):

@@ -10,8 +10,9 @@ from services.interchange.exporting import export_bundle
 from services.interchange.importing import import_bundle
 from services.interchange.national import generate_national
 from services.models import Service
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def test_a_small_national_set_loads_and_passes_the_import_checks(tmp_path):

@@ -10,9 +10,10 @@ from django.db import connection
 from services.interchange.exporting import export_bundle
 from services.interchange.importing import import_bundle
 from services.interchange.resources import FILE_NAMES
+from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import table_counts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def empty_the_database() -> None:

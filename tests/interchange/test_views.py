@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from clients.models import Client
 from services.models import ImportJob, ImportState, Role
+from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, UserFactory
 from tests.interchange.conftest import COLUMNS, csv_text, table_counts, valid_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def zipped(files: dict) -> io.BytesIO:

@@ -13,7 +13,10 @@ from keywork.progress import (
     residential_stay,
     with_programme_start,
 )
+from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory
+
+pytestmark = pytest.mark.today(LITERAL_DAY)
 
 START = dt.date(2026, 1, 5)
 

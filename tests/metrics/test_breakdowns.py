@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 
 from services.metrics import Cohort, funnel_by, measures_by, retention_by
+from tests.dates import LITERAL_DAY
 from tests.factories import ClientFactory, EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 REFERRED = D(2026, 2, 10)

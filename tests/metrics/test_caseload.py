@@ -6,6 +6,7 @@ import pytest
 
 from services.metrics import caseload, caseload_episodes
 from services.metrics.caseload import flagged
+from tests.dates import LITERAL_DAY
 from tests.factories import (
     ContactFactory,
     EpisodeFactory,
@@ -14,7 +15,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 TODAY = D(2026, 11, 27)

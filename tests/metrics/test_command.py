@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.dates import LITERAL_DAY
 from tests.factories import (
     AppointmentFactory,
     ContactFactory,
@@ -15,7 +16,7 @@ from tests.factories import (
     ReferralFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 ARGS = ["--from", "2026-01-01", "--to", "2026-03-31", "--as-of", "2026-04-30", "--json"]

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 
 from services.metrics import Cohort, discharges, in_treatment, in_treatment_by
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 
 from services.metrics import Cohort, funnel, step_referrals
+from tests.dates import LITERAL_DAY
 from tests.factories import AppointmentFactory, EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 Q1 = (D(2026, 1, 1), D(2026, 3, 31))

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 
 from services.metrics import Cohort, intensity, intensity_by
+from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 AS_OF = D(2026, 4, 30)

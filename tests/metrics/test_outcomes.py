@@ -8,9 +8,10 @@ import pytest
 from scipy import stats
 
 from services.metrics import Cohort, agreement, outcome_change, outcomes
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, OutcomeFormFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 AS_OF = D(2026, 6, 30)

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from services.metrics import Cohort, retention, step_episodes, survival
+from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date
 AS_OF = D(2026, 4, 15)

@@ -8,8 +8,11 @@ import pytest
 
 from outcomes.actions import followups_sweep
 from outcomes.models import FollowUp, FollowUpState, followup_state
+from tests.dates import LITERAL_DAY
 from tests.factories import OutcomeFormFactory
 from tests.outcomes.conftest import make_episode
+
+pytestmark = pytest.mark.today(LITERAL_DAY)
 
 START = dt.date(2026, 3, 1)
 

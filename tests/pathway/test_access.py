@@ -7,10 +7,11 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from tests.dates import LITERAL_DAY
 from tests.factories import AppointmentFactory
 from tests.pathway.conftest import assess, days_ago, register, start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def test_an_episode_cannot_start_before_its_referral(alice, service_a):

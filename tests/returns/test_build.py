@@ -15,9 +15,10 @@ from services.returns.build import breakdowns as breakdown_rows
 from services.returns.disclosure import SUPPRESSED, publish_count, round_count
 from services.returns.layout import build_layout
 from services.returns.quarters import Quarter
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 Q1 = Quarter(2026, 1)
 

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 from services.returns.build import build_return
 from services.returns.quarters import Quarter
 from services.returns.writers import csv_rows
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def test_it_writes_the_xlsx_of_a_commissioners_services(dora, seeded, tmp_path):

@@ -12,9 +12,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from clients.models import Appointment, Client, Referral
 from keywork.models import Contact, Episode
 from outcomes.models import OutcomeForm
+from tests.dates import LITERAL_DAY
 from tests.returns.conftest import seed_service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 CLINICAL_NAMESPACES = {"clients", "keywork", "outcomes", "audit"}
 MARKER = "Zebedeemarker"

@@ -15,6 +15,9 @@ from services.returns.disclosure import (
     protect,
     publish_count,
 )
+from tests.dates import LITERAL_DAY
+
+pytestmark = pytest.mark.today(LITERAL_DAY)
 
 EXACT = DisclosurePolicy(round_to=1)
 

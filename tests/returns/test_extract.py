@@ -9,6 +9,7 @@ import pytest
 from clients.models import AccessEvent
 from services.models import DownloadKind, ReportDownload
 from services.returns.extract import COLUMNS, extract_rows
+from tests.dates import LITERAL_DAY
 from tests.factories import (
     AppointmentFactory,
     ClientFactory,
@@ -17,7 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 RANGE = {"start": "2026-01-01", "end": "2026-03-31"}
 

@@ -10,8 +10,9 @@ from clients.models import AccessEvent
 from services.models import DownloadKind, QuarterlyReturn, ReportDownload, ReturnState
 from services.returns import actions
 from services.returns.quarters import Quarter
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 RETURN_SHEETS = ["Cover", "Measures by service", "Breakdowns"]
 

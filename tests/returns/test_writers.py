@@ -11,6 +11,9 @@ from services.returns.build import build_return
 from services.returns.cells import neutralise
 from services.returns.quarters import Quarter
 from services.returns.writers import csv_bytes, xlsx_bytes
+from tests.dates import LITERAL_DAY
+
+pytestmark = pytest.mark.today(LITERAL_DAY)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "returns"
 SHEETS = ["Cover", "Measures by service", "Breakdowns"]

@@ -17,7 +17,10 @@ from services.models import QuarterlyReturn, ReturnState
 from services.returns import actions as return_actions
 from services.returns.quarters import Quarter
 from tests.conftest import seed_all_code_lists
+from tests.dates import LITERAL_DAY
 from tests.factories import ReferralFactory
+
+pytestmark = pytest.mark.today(LITERAL_DAY)
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from services.dashboards import actions
 from services.dashboards.quarters import Quarter
 from services.dashboards.queries import newest_changes
 from services.models import Service
+from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 Q1 = Quarter(2026, 1)
 

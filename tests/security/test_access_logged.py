@@ -7,12 +7,13 @@ downloads of them are (docs/security.md)."""
 import pytest
 
 from clients.models import AccessEvent
+from tests.dates import LITERAL_DAY
 from tests.security.test_url_matrix import url_of
 from tests.security.url_matrix import KEYWORKER_A, MANAGER_A, row_for
 from tests.security.urlwalk import body_of, url_patterns
 from tests.security.world import build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 MARKER = "Quillonmarker"
 

@@ -8,12 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.models import Role
+from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, UserFactory
 from tests.security.test_url_matrix import ask, resolve_args
 from tests.security.url_matrix import KNOWN_DEFECTS, row_for
 from tests.security.urlwalk import url_for, url_patterns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 # URLs naming an object of a service: a client, an episode, a service code...
 # (A commissioner's stored return and an uploaded bundle belong to a person.)

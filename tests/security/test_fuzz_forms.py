@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.dates import LITERAL_DAY
 from tests.security.test_url_matrix import ask, url_of
 from tests.security.url_matrix import (
     ADMIN,
@@ -29,7 +30,7 @@ from tests.security.url_matrix import (
 )
 from tests.security.urlwalk import url_patterns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 SCRIPT = "<script>alert('nectos')</script>"
 PAYLOADS = [

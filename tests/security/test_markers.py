@@ -10,6 +10,7 @@ import re
 import pytest
 from celery.app.task import Task
 
+from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory
 from tests.security.test_url_matrix import ask, url_of
 from tests.security.url_matrix import (
@@ -24,7 +25,7 @@ from tests.security.url_matrix import (
 from tests.security.urlwalk import body_of, url_patterns
 from tests.security.world import MARKER_DOB, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 MARKER = "Zebedeequint"
 URL_ATTRIBUTE = re.compile(r'(?:href|action|src|hx-(?:get|post|put|delete))="([^"]*)"')

@@ -4,6 +4,7 @@ security headers on every answer."""
 import pytest
 from django.db import transaction
 
+from tests.dates import LITERAL_DAY
 from tests.security.url_matrix import (
     ADMIN,
     ADMIN_ARGS,
@@ -18,7 +19,7 @@ from tests.security.url_matrix import (
 )
 from tests.security.urlwalk import browser_for, outcome, url_for, url_patterns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 PATTERNS = url_patterns()
 

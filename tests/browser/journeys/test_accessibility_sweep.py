@@ -35,10 +35,15 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import PASSWORD
 from tests.browser.journeys.conftest import JOURNEYS
+from tests.dates import LITERAL_DAY
 from tests.security.url_matrix import ADMIN_ARGS, MATRIX
 from tests.security.urlwalk import url_for, url_patterns
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.today(LITERAL_DAY),
+]
 
 OUT = JOURNEYS / "accessibility"
 TOLERANCE = 2  # px of sideways scroll forgiven (sub-pixel rounding)
