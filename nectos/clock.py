@@ -19,3 +19,14 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date where the services are, not where the server is."""
     return timezone.localdate(timezone.now())
+
+
+def database_now(using: str = "default") -> dt.datetime:
+    """The database server's clock. Only for comparing with times that the
+    database itself stamps (history events' pgh_created_at), so that both
+    sides of the comparison come from one clock; never for a business date."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        return cursor.fetchone()[0]

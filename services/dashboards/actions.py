@@ -61,7 +61,9 @@ def snapshot_compute(*, snapshot_id: int) -> DashboardSnapshot:
     the figures are saved in one."""
     snapshot = DashboardSnapshot.objects.select_related("service").get(pk=snapshot_id)
     # Stamp the start: a change made while we read is then newer than us.
-    started = clock.now()
+    # The database's clock, because change times are the history events'
+    # stamps, which the database writes.
+    started = clock.database_now()
     _set(snapshot_id, state=SnapshotState.RUNNING, progress=0)
     cohort = Cohort(
         snapshot.period_start, snapshot.period_end, snapshot.as_of, [snapshot.service_id]

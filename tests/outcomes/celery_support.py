@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 
 from nectos.celery import app
@@ -101,11 +102,14 @@ class Worker:
             env["DATABASE_URL"] = env["DATABASE_URL"].replace(
                 f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@"
             )
-        celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+        if time_machine.escape_hatch.is_travelling():
+            env["NECTOS_CLOCK_AT"] = repr(time.time())
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [
-                celery,
+                sys.executable,
+                "-m",
+                "tests.clocked_celery",
                 "-A",
                 "nectos",
                 "worker",
