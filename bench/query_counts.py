@@ -36,8 +36,8 @@ from clients.models import Appointment, Client, Referral  # noqa: E402
 from keywork.models import Contact, ContactIntervention, Episode  # noqa: E402
 from outcomes.actions import followups_sweep  # noqa: E402
 from outcomes.models import OutcomeForm  # noqa: E402
-from services.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
-from services.dashboards.quarters import Quarter  # noqa: E402
+from reporting.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
+from reporting.dashboards.quarters import Quarter  # noqa: E402
 from services.models import Membership, Role, Service, User  # noqa: E402
 
 CODE = "QCBENCH"

@@ -25,10 +25,10 @@ from _web import emit  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from reporting.returns.build import build_return  # noqa: E402
+from reporting.returns.quarters import Quarter  # noqa: E402
+from reporting.returns.writers import csv_bytes, xlsx_bytes  # noqa: E402
 from services.models import Service  # noqa: E402
-from services.returns.build import build_return  # noqa: E402
-from services.returns.quarters import Quarter  # noqa: E402
-from services.returns.writers import csv_bytes, xlsx_bytes  # noqa: E402
 
 
 def main() -> int:

@@ -25,9 +25,9 @@ setup()
 from _web import Call, emit_load, load_page, page_arguments, signed_in  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
-from services.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
-from services.dashboards.quarters import Quarter  # noqa: E402
-from services.dashboards.queries import get_snapshot  # noqa: E402
+from reporting.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
+from reporting.dashboards.quarters import Quarter  # noqa: E402
+from reporting.dashboards.queries import get_snapshot  # noqa: E402
 from services.models import Membership, Role, Service  # noqa: E402
 
 CHART_DATA = 'id="chart-'

@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("clients.urls_audit")),
     path("", include("keywork.urls")),
     path("", include("outcomes.urls")),
-    path("dashboards/", include("services.dashboards.urls")),
-    path("returns/", include("services.returns.urls")),
+    path("dashboards/", include("reporting.dashboards.urls")),
+    path("returns/", include("reporting.returns.urls")),
     path("imports/", include("services.interchange.urls")),
 ]

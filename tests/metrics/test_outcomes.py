@@ -7,7 +7,7 @@ import statistics
 import pytest
 from scipy import stats
 
-from services.metrics import Cohort, agreement, outcome_change, outcomes
+from reporting.metrics import Cohort, agreement, outcome_change, outcomes
 from tests.factories import EpisodeFactory, OutcomeFormFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from services.metrics.stats import mcnemar_exact_p, t_interval, wilcoxon_p
+from reporting.metrics.stats import mcnemar_exact_p, t_interval, wilcoxon_p
 
 
 def _hist(values):
