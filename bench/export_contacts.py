@@ -60,8 +60,8 @@ def main() -> None:
     setup()
     from django.db import connection, transaction
 
+    from interchange.exporting import export_bundle
     from keywork.models import Contact
-    from services.interchange.exporting import export_bundle
 
     with transaction.atomic():
         existing = Contact.objects.count()

@@ -8,4 +8,4 @@ app = Celery("nectos")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Reporting modules live inside the services app but have their own tasks.
-app.autodiscover_tasks(["reporting.returns", "reporting.dashboards", "services.interchange"])
+app.autodiscover_tasks(["reporting.returns", "reporting.dashboards", "interchange"])

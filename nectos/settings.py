@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "keywork",
     "outcomes",
     "reporting",
+    "interchange",
     # After django_otp: its admin hides the device admins (TOTP secrets).
     "services.security",
 ]

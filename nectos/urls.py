@@ -22,5 +22,5 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("dashboards/", include("reporting.dashboards.urls")),
     path("returns/", include("reporting.returns.urls")),
-    path("imports/", include("services.interchange.urls")),
+    path("imports/", include("interchange.urls")),
 ]

@@ -6,7 +6,7 @@ referral), so that a partial import would show in the row counts."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from services.interchange.importing import import_bundle
+from interchange.importing import import_bundle
 from tests.interchange.conftest import (
     csv_text,
     table_counts,

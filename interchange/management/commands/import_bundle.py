@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from services.interchange.importing import import_bundle
+from interchange.importing import import_bundle
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from services.interchange.exporting import export_bundle
+from interchange.exporting import export_bundle
 from services.models import Service
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from services.demo import DEMO_PASSWORD, demo_logins
+from interchange.demo import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):

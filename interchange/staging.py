@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 
-from services.interchange.resources import BundleResource
+from interchange.resources import BundleResource
 
 BATCH_ROWS = 5000
 

@@ -19,12 +19,8 @@ import pghistory
 from django.db import DatabaseError, connection, transaction
 
 from clients.models import Attendance, EthnicCategory, ReferralSource, Sex, Substance
-from keywork.models import ContactType, DischargeReason, Intervention, Mode
-from nectos import clock
-from outcomes.models import ReportedBy, Timepoint
-from services.access import ADMIN
-from services.interchange import checks, writes
-from services.interchange.bundle import (
+from interchange import checks, writes
+from interchange.bundle import (
     BUNDLE,
     BundleRefused,
     FileUnreadable,
@@ -32,8 +28,12 @@ from services.interchange.bundle import (
     open_bundle,
     read_rows,
 )
-from services.interchange.resources import FILE_NAMES, RESOURCES, BundleResource
-from services.interchange.staging import StageWriter, create_stage, stage_table
+from interchange.resources import FILE_NAMES, RESOURCES, BundleResource
+from interchange.staging import StageWriter, create_stage, stage_table
+from keywork.models import ContactType, DischargeReason, Intervention, Mode
+from nectos import clock
+from outcomes.models import ReportedBy, Timepoint
+from services.access import ADMIN
 from services.models import Role, Service
 
 Progress = Callable[[str, float], None]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from services.interchange import views
+from interchange import views
 
 app_name = "interchange"
 

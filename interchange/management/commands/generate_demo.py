@@ -24,12 +24,12 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded; reusing it.")
             return
         if scale == "national":
-            from services.interchange.national import generate_national
+            from interchange.national import generate_national
 
             for line in generate_national(seed=seed, log=self.stdout.write):
                 self.stdout.write(line)
             return
-        from services.interchange.generate import generate_demo
+        from interchange.generate import generate_demo
 
         report = generate_demo(seed=seed)
         for line in report.lines():

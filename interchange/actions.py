@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from interchange.importing import ImportReport, import_bundle, scope_for
+from interchange.models import ImportJob, ImportState
 from nectos import clock
-from services.interchange.importing import ImportReport, import_bundle, scope_for
-from services.models import ImportJob, ImportState, User
+from services.models import User
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def _reporter(job_id: int):
 
 
 def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
-    from services.interchange import tasks
+    from interchange import tasks
 
     with transaction.atomic():
         job = ImportJob(created_by=user, size=upload.size, state=ImportState.CHECKING)
@@ -81,7 +82,7 @@ def import_job_check(*, job_id: int) -> None:
 
 
 def import_job_confirm(*, job: ImportJob) -> ImportJob:
-    from services.interchange import tasks
+    from interchange import tasks
 
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)

@@ -20,11 +20,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
 from clients.models import Appointment, Client, Referral
+from interchange import synthetic
+from interchange.demo import DEMO_PASSWORD
 from keywork.models import Contact, ContactIntervention, Episode
 from nectos import clock
 from outcomes.models import OutcomeForm
-from services.demo import DEMO_PASSWORD
-from services.interchange import synthetic
 from services.models import Membership, Role, Service, User
 
 TOWNS = [

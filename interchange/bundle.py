@@ -16,7 +16,7 @@ from typing import IO
 
 from django.conf import settings
 
-from services.interchange.resources import FILE_NAMES
+from interchange.resources import FILE_NAMES
 
 BUNDLE = "bundle"  # the file name given to problems with the bundle as a whole
 

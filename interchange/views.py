@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.audit import record_access
-from services.interchange import actions
-from services.interchange.forms import UploadForm, max_upload_bytes
-from services.models import ImportJob, ImportState, Service
+from interchange import actions
+from interchange.forms import UploadForm, max_upload_bytes
+from interchange.models import ImportJob, ImportState
+from services.models import Service
 
 UNPROCESSABLE = 422
 SHOWN_PROBLEMS = 200

@@ -16,10 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet
 
 from clients.models import Appointment, Client, Referral
-from keywork.models import Contact, ContactIntervention, Episode
-from outcomes.models import OutcomeForm
-from services.access import ADMIN
-from services.interchange.resources import (
+from interchange.resources import (
     AppointmentResource,
     BundleResource,
     ClientResource,
@@ -30,6 +27,9 @@ from services.interchange.resources import (
     ServiceResource,
     StaffResource,
 )
+from keywork.models import Contact, ContactIntervention, Episode
+from outcomes.models import OutcomeForm
+from services.access import ADMIN
 from services.models import Membership, Service, User
 
 CHUNK = 5000

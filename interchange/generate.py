@@ -7,11 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from services.access import ADMIN
-from services.demo import SERVICES, STAFF, demo_profiles, demo_services_and_staff
-from services.interchange import synthetic
-from services.interchange.importing import ImportReport, import_bundle
-from services.interchange.resources import (
+from interchange import synthetic
+from interchange.demo import SERVICES, STAFF, demo_profiles, demo_services_and_staff
+from interchange.importing import ImportReport, import_bundle
+from interchange.resources import (
     AppointmentResource,
     BundleResource,
     ClientResource,
@@ -22,6 +21,7 @@ from services.interchange.resources import (
     ServiceResource,
     StaffResource,
 )
+from services.access import ADMIN
 
 
 class _CsvFile:

@@ -12,11 +12,11 @@ bundle matches the n-th record (oldest first)."""
 from django.contrib.auth.hashers import make_password
 
 from clients.models import Appointment, Client, Referral
+from interchange.staging import execute, fetch, insert_select
 from keywork.models import Contact, ContactIntervention, Episode
 from outcomes.actions import followups_sweep
 from outcomes.models import OutcomeForm
 from services.access import ADMIN
-from services.interchange.staging import execute, fetch, insert_select
 from services.models import Membership, Service, User
 
 

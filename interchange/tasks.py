@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from services.interchange import actions
+from interchange import actions
 
 
 @shared_task(name="interchange.check_import")

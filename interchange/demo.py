@@ -84,8 +84,8 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 def demo_profiles():
-    """The shape of each demo service's three years (services.interchange.synthetic)."""
-    from services.interchange.synthetic import ServiceProfile
+    """The shape of each demo service's three years (interchange.synthetic)."""
+    from interchange.synthetic import ServiceProfile
 
     return [
         # The study's most intensive service: keywork every ~4 days.

@@ -6,9 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from services.interchange.bundle import Problem
-from services.interchange.resources import RESOURCES
-from services.interchange.staging import execute, fetch
+from interchange.bundle import Problem
+from interchange.resources import RESOURCES
+from interchange.staging import execute, fetch
 
 CLINICAL = ("keyworker", "manager")
 
