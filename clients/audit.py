@@ -262,7 +262,7 @@ def break_glass_open(*, request: HttpRequest, client: Client, reason: str) -> Ac
 
 
 def _queue_notice(user_id: int, service_ids: list[int]) -> None:
-    from services.security.tasks import break_glass_notify
+    from security.tasks import break_glass_notify
 
     break_glass_notify.delay(user_id, service_ids)
 

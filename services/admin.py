@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.forms.models import BaseInlineFormSet
 
+from security.admin_actions import reset_second_factor
 from services.models import Membership, Service, User
-from services.security.admin_actions import reset_second_factor
 
 
 class LabelledRowsFormSet(BaseInlineFormSet):

@@ -87,7 +87,7 @@ def test_the_notice_goes_through_celery_with_ids_only(
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):
-    from services.security import tasks
+    from security import tasks
 
     sent = []
     monkeypatch.setattr(tasks.break_glass_notify, "delay", lambda *a, **k: sent.append((a, k)))

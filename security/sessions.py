@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore as DBStore
 
 from nectos import clock
 
-# Session keys written at sign-in by services.security.signals.
+# Session keys written at sign-in by security.signals.
 SIGNED_IN_AT = "security_signed_in_at"
 IP_ADDRESS = "security_ip"
 USER_AGENT = "security_ua"
@@ -17,7 +17,7 @@ MFA_ENROLLED = "security_mfa_enrolled"
 class SessionStore(DBStore):
     @classmethod
     def get_model_class(cls):
-        from services.security.models import UserSession
+        from security.models import UserSession
 
         return UserSession
 

@@ -9,9 +9,9 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from services.security.ip import client_ip
-from services.security.queries import has_second_factor
-from services.security.sessions import IP_ADDRESS, MFA_ENROLLED, SIGNED_IN_AT, USER_AGENT
+from security.ip import client_ip
+from security.queries import has_second_factor
+from security.sessions import IP_ADDRESS, MFA_ENROLLED, SIGNED_IN_AT, USER_AGENT
 
 log = logging.getLogger("nectos.security")
 User = get_user_model()
@@ -43,7 +43,7 @@ def remember_old_password(sender, instance, update_fields=None, **kwargs) -> Non
 def end_sessions_when_locked_out(sender, instance, created=False, **kwargs) -> None:
     if created:
         return
-    from services.security.actions import sessions_end_all
+    from security.actions import sessions_end_all
 
     if not instance.is_active:
         ended = sessions_end_all(user=instance)

@@ -8,8 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from services.security.request_id import current_request_id, new_request_id
-from services.security.sessions import MFA_ENROLLED, SIGNED_IN_AT
+from security.request_id import current_request_id, new_request_id
+from security.sessions import MFA_ENROLLED, SIGNED_IN_AT
 
 # Pages a signed-in user may reach before the second factor: the steps
 # themselves and the way out.

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from services.security.actions import second_factor_reset
+from security.actions import second_factor_reset
 
 
 @admin.action(description="Reset second factor (they enrol again at next sign-in)")

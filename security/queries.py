@@ -2,7 +2,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nectos import clock
-from services.security.models import UserSession
+from security.models import UserSession
 
 
 def has_second_factor(user) -> bool:

@@ -2,9 +2,9 @@ from django.apps import AppConfig
 
 
 class SecurityConfig(AppConfig):
-    name = "services.security"
+    name = "security"
     label = "security"
     verbose_name = "Sign-in and sessions"
 
     def ready(self) -> None:
-        from services.security import signals  # noqa: F401
+        from security import signals  # noqa: F401

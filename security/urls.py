@@ -1,6 +1,6 @@
 from django.urls import path
 
-from services.security import views
+from security import views
 
 app_name = "security"
 

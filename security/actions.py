@@ -9,7 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nectos import clock
-from services.security.models import UserSession, session_handle
+from security.models import UserSession, session_handle
 
 log = logging.getLogger("nectos.security")
 

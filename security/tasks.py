@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from services.security.models import UserSession
-from services.security.notices import break_glass_notice_send
+from security.models import UserSession
+from security.notices import break_glass_notice_send
 
 
 @shared_task(name="security.break_glass_notify")

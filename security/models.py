@@ -8,7 +8,7 @@ from django.db import models
 class UserSession(AbstractBaseSession):
     """Django's session row plus whose it is, so that sign-out, deactivation,
     a password change and "end my other sessions" can delete them on the
-    server. Filled by services.security.sessions.SessionStore."""
+    server. Filled by security.sessions.SessionStore."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -30,7 +30,7 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from services.security.sessions import SessionStore
+        from security.sessions import SessionStore
 
         return SessionStore
 

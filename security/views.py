@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from services.security import actions, queries
-from services.security.forms import CodeForm, EnrolForm
-from services.security.sessions import MFA_ENROLLED
+from security import actions, queries
+from security.forms import CodeForm, EnrolForm
+from security.sessions import MFA_ENROLLED
 
 
 def _next_url(request: HttpRequest) -> str:
