@@ -217,7 +217,7 @@ class AccessEvent(models.Model):
     and service, what, when, and the request id to find it in the logs.
 
     Insert-only: a PostgreSQL trigger refuses UPDATE and DELETE, whoever
-    asks. Write through clients.audit.record_access()."""
+    asks. Write through clients.access_log.record_access()."""
 
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -16,7 +16,7 @@ from clients.access import (
     get_client_for_user,
     get_referral_for_user,
 )
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from clients.forms import AppointmentForm, AttendanceForm, ReferralForm, SearchForm
 from clients.models import Attendance
 from clients.queries import search_clients

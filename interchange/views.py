@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clients.audit import record_access
+from clients.access_log import record_access
 from interchange import actions
 from interchange.forms import UploadForm, max_upload_bytes
 from interchange.models import ImportJob, ImportState

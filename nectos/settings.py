@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "outcomes",
     "reporting",
     "interchange",
+    "audit",
     # After django_otp: its admin hides the device admins (TOTP secrets).
     "security",
 ]

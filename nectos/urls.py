@@ -17,7 +17,7 @@ urlpatterns = [
     path("admin/login/", security_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("clients.urls")),
-    path("", include("clients.urls_audit")),
+    path("", include("audit.urls")),
     path("", include("keywork.urls")),
     path("", include("outcomes.urls")),
     path("dashboards/", include("reporting.dashboards.urls")),

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import clinical_required
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from nectos import clock
 from outcomes import actions, queries
 from outcomes.access import get_episode_for_user, get_form_for_user

@@ -1,5 +1,6 @@
-"""Sign-in, second factor, sessions and request ids (issue 9).
+"""Sign-in, second factor, sessions and request ids.
 
-A small Django app on the ground floor: it knows users and services, never
-clients. The client access audit lives in clients/audit.py.
+A small Django app just above the tenant: it knows users and services,
+never clients. The client access audit lives in audit/ (its writer in
+clients/access_log.py).
 """

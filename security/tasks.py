@@ -3,12 +3,6 @@
 from celery import shared_task
 
 from security.models import UserSession
-from security.notices import break_glass_notice_send
-
-
-@shared_task(name="security.break_glass_notify")
-def break_glass_notify(user_id: int, service_ids: list[int]) -> int:
-    return break_glass_notice_send(user_id=user_id, service_ids=service_ids)
 
 
 @shared_task(name="security.sessions_clear_expired")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from keywork.access import get_episode_for_user, get_goal_for_user
 from keywork.actions import careplans as actions
 from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.access import clinical_required
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from keywork.access import (
     get_contact_for_user,
     get_episode_for_user,

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required, get_referral_for_user
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from keywork.access import get_episode_for_user, get_managed_episode_for_user
 from keywork.actions import episodes as actions
 from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm

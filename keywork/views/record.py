@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clients.access import clinical_required, get_client_for_user
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from clients.models import Attendance
 from keywork import queries
 from nectos import clock

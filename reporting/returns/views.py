@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clients.audit import record_access
+from clients.access_log import record_access
 from clients.models import AccessKind
 from nectos import clock
 from reporting.models import DownloadKind, QuarterlyReturn, ReturnState

@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clients import audit
-from clients.forms_audit import BreakGlassForm, FromSearchForm
+from audit import access as audit
+from audit.forms import BreakGlassForm, FromSearchForm
 from clients.models import AccessEvent, AccessKind
 from nectos import clock
 from services.models import Service
