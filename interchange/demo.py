@@ -4,6 +4,7 @@
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from interchange.synthetic import ServiceProfile
 from services.models import Membership, Role, Service, User
 
 DEMO_PASSWORD = "nectos-demo-2026"  # noqa: S105 (demo only, printed by make demo)
@@ -85,8 +86,6 @@ def demo_logins() -> list[tuple[str, str]]:
 
 def demo_profiles():
     """The shape of each demo service's three years (interchange.synthetic)."""
-    from interchange.synthetic import ServiceProfile
-
     return [
         # The study's most intensive service: keywork every ~4 days.
         ServiceProfile(

@@ -1,6 +1,6 @@
 """The commissioner's home: the latest stored return's tables and charts,
 added to services' home page through its home_context signal (the ground
-floor never imports this one). Connected when reporting.returns.urls loads."""
+floor never imports this one). Connected by ReportingConfig.ready()."""
 
 from django.dispatch import receiver
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.returns import home, views  # noqa: F401 (home connects a receiver)
+from reporting.returns import views
 
 app_name = "returns"
 
