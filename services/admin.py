@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.forms.models import BaseInlineFormSet
 
-from security.admin_actions import reset_second_factor
 from services.models import Membership, Service, User
 
 
@@ -35,7 +34,6 @@ class StaffAdmin(UserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
     inlines = [MembershipInline]
-    actions = [reset_second_factor]
 
 
 @admin.register(Service)
