@@ -5,7 +5,7 @@
 
 Also times the per-service breakdown the comparison page uses
 (measures_by(cohort, "service")). Load data first (bench/metrics_fixture.py,
-or the national generator). Target (issue 7): under 5 s for the whole
+or the national generator). Target: under 5 s for the whole
 country's year, and no more than 3 times the hand-written SQL."""
 
 import argparse

@@ -6,7 +6,7 @@
 Without --service it takes the service with the most referrals. Load data
 first (bench/metrics_fixture.py, or the national generator). Prints the
 median, min and max of each, the ratio of medians, and checks that both give
-the same figures. Target (issue 7): under 300 ms, and no more than 3 times
+the same figures. Target: under 300 ms, and no more than 3 times
 the hand-written SQL."""
 
 import argparse

@@ -8,7 +8,7 @@ For each size it builds, inside a transaction that is rolled back, a
 service whose keyworker holds that many open episodes (each with a baseline
 form and its follow-ups), as many referrals still waiting, and a first
 client whose episode has that many contacts; then it opens each page once
-to warm up and once counting queries. Target (issue 10): the same count at
+to warm up and once counting queries. Target: the same count at
 both sizes, page by page."""
 
 import argparse

@@ -5,8 +5,8 @@ work of the Celery task, less saving the two files).
     DATABASE_URL=... .venv/bin/python bench/return_commissioner.py [--runs 3] [--quarter 2026Q3]
 
 It takes services N001..N020 (two commissioners' worth; the national set
-gives each commissioner ten). Target (issue 10): under 10 s.
-bench/quarterly_return.py (issue 8) times the same on its own bulk data."""
+gives each commissioner ten). Target: under 10 s.
+bench/quarterly_return.py times the same on its own bulk data."""
 
 import argparse
 import statistics

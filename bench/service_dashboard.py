@@ -5,7 +5,7 @@ the page's default), on gunicorn with 3 workers.
     DATABASE_URL=... .venv/bin/python bench/service_dashboard.py [--runs 3] [--seconds 20]
 
 The snapshots are computed first where missing (what the nightly job does),
-and that time is printed too. Target (issue 10): p95 under 100 ms."""
+and that time is printed too. Target: p95 under 100 ms."""
 
 import statistics
 import sys

@@ -1,4 +1,4 @@
-"""The national data set (issue 10): 150 services, 300,000 referrals over
+"""The national data set: 150 services, 300,000 referrals over
 three years, about 5 million contacts and 300,000 outcome forms, from the
 same simulation as the demo (synthetic.py) but bulk-loaded with COPY.
 

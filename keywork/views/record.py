@@ -16,7 +16,7 @@ from nectos import clock
 def client_record(request, key):
     client = get_client_for_user(request.user, key)
     if not request.htmx:
-        # One access event per opening of the record (issue 9); the in-place
+        # One access event per opening of the record; the in-place
         # timeline pages that follow belong to that same viewing.
         record_client_page(request, client)
     record = queries.client_record(request.user, client)
