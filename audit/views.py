@@ -2,6 +2,8 @@
 subject access download (managers), break-glass access (clinical staff) and
 its log (managers). Thin: scoped fetch, one action, render."""
 
+from http import HTTPStatus
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,7 +15,6 @@ from clients.models import AccessEvent, AccessKind
 from nectos import clock
 from services.models import Service
 
-UNPROCESSABLE = 422
 PAGE_SIZE = 100
 
 
@@ -80,7 +81,12 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 "No single client matches. Check the reference with the client's service, "
                 "or give initials and date of birth exactly as they hold them.",
             )
-        return render(request, "audit/break_glass.html", {"form": form}, status=UNPROCESSABLE)
+        return render(
+            request,
+            "audit/break_glass.html",
+            {"form": form},
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
     return render(request, "audit/break_glass.html", {"form": form})
 
 

@@ -4,6 +4,8 @@ clients.access, validate a form, call one action, render or redirect.
 An invalid form is shown again with status 422 and a message next to each
 field at fault."""
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -22,11 +24,9 @@ from clients.models import Attendance
 from clients.queries import search_clients
 from nectos import clock
 
-UNPROCESSABLE = 422
-
 
 def _invalid(request, template: str, context: dict):
-    return render(request, template, context, status=UNPROCESSABLE)
+    return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
 
 
 @clinical_required

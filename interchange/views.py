@@ -3,6 +3,7 @@ managers (rows of the services they manage) and administrators; everyone
 else gets 404, as for a job that is not theirs."""
 
 import csv
+from http import HTTPStatus
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,6 @@ from interchange.forms import UploadForm, max_upload_bytes
 from interchange.models import ImportJob, ImportState
 from services.models import Service
 
-UNPROCESSABLE = 422
 SHOWN_PROBLEMS = 200
 
 
@@ -44,7 +44,7 @@ def index(request):
         return redirect("interchange:detail", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).defer("report")[:20]
     context = {"form": form, "jobs": jobs, "codes": codes, "max_bytes": max_upload_bytes()}
-    status = UNPROCESSABLE if request.method == "POST" else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else 200
     return render(request, "interchange/index.html", context, status=status)
 
 

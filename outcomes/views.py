@@ -1,3 +1,5 @@
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
@@ -40,7 +42,7 @@ def _save(request, form: OutcomeFormForm, template_context: dict):
             messages.success(request, f"{saved.get_timepoint_display()} form saved.")
             fallback = reverse("outcomes:episode", args=[saved.episode_id])
             return HttpResponseRedirect(_next_url(request, fallback))
-    status = 400 if form.is_bound else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.is_bound else HTTPStatus.OK
     return render(request, "outcomes/form.html", {**template_context, "form": form}, status=status)
 
 

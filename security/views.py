@@ -1,4 +1,5 @@
 from base64 import b32encode
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 import segno
@@ -57,7 +58,7 @@ class SignInView(auth_views.LoginView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        response.status_code = 422
+        response.status_code = HTTPStatus.UNPROCESSABLE_ENTITY
         return response
 
 
@@ -108,7 +109,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 unit = "second" if wait == 1 else "seconds"
                 message += f" After a wrong code, wait {wait} {unit} before trying again."
             form.add_error("code", message)
-        status = 422
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
     context = {"form": form, "next": next_url, "second_factor_pending": True}
     return render(request, "mfa/verify.html", context, status=status)
 
@@ -140,7 +141,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
                 "code",
                 "That code did not match. Check the app shows NECTOS, then try the newest code.",
             )
-        status = 422
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -221,7 +222,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        response.status_code = 422
+        response.status_code = HTTPStatus.UNPROCESSABLE_ENTITY
         return response
 
 

@@ -1,5 +1,7 @@
 """Start, discharge and reallocate treatment episodes."""
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -10,8 +12,6 @@ from clients.access_log import record_client_page
 from keywork.access import get_episode_for_user, get_managed_episode_for_user
 from keywork.actions import episodes as actions
 from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm
-
-UNPROCESSABLE = 422
 
 
 @clinical_required
@@ -45,7 +45,9 @@ def episode_start(request, pk: int):
             else:
                 messages.success(request, "Treatment started.")
                 return redirect("keywork:record", key=client.key)
-        return render(request, "keywork/episodes/start.html", context, status=UNPROCESSABLE)
+        return render(
+            request, "keywork/episodes/start.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+        )
     return render(request, "keywork/episodes/start.html", context)
 
 
@@ -77,7 +79,12 @@ def episode_discharge(request, pk: int):
                     "with their history.",
                 )
                 return redirect("keywork:record", key=client.key)
-        return render(request, "keywork/episodes/discharge.html", context, status=UNPROCESSABLE)
+        return render(
+            request,
+            "keywork/episodes/discharge.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
     return render(request, "keywork/episodes/discharge.html", context)
 
 
@@ -103,5 +110,10 @@ def episode_reassign(request, pk: int):
                 name = episode.keyworker.full_name or episode.keyworker.username
                 messages.success(request, f"Now on {name}'s caseload.")
                 return redirect("keywork:record", key=client.key)
-        return render(request, "keywork/episodes/reassign.html", context, status=UNPROCESSABLE)
+        return render(
+            request,
+            "keywork/episodes/reassign.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
     return render(request, "keywork/episodes/reassign.html", context)

@@ -5,6 +5,7 @@ Every view answers 404 to anyone outside its audience: a return page to
 anyone but its commissioner, the extract to anyone who manages no service."""
 
 import re
+from http import HTTPStatus
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,6 @@ from reporting.returns.forms import ExtractForm, QuarterForm
 from reporting.returns.quarters import Quarter
 from services.models import Service
 
-UNPROCESSABLE = 422
 FORMATS = {"xlsx": DownloadKind.RETURN_XLSX, "csv": DownloadKind.RETURN_CSV}
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -58,7 +58,7 @@ def index(request):
         .defer("figures")
         .prefetch_related("services")[:40]
     )
-    status = UNPROCESSABLE if request.method == "POST" else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else 200
     context = {"form": form, "returns": returns, "latest": Quarter.latest_complete(today)}
     return render(request, "returns/index.html", context, status=status)
 
@@ -127,5 +127,7 @@ def extract(request):
             name = f"ndtms-extract-{code}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-        return render(request, "returns/extract.html", {"form": form}, status=UNPROCESSABLE)
+        return render(
+            request, "returns/extract.html", {"form": form}, status=HTTPStatus.UNPROCESSABLE_ENTITY
+        )
     return render(request, "returns/extract.html", {"form": form})
