@@ -3,10 +3,13 @@
 Each bad bundle also carries good new rows (a client C3 and their
 referral), so that a partial import would show in the row counts."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from interchange.importing import import_bundle
+from nectos import clock
 from tests.interchange.conftest import (
     csv_text,
     table_counts,
@@ -16,6 +19,9 @@ from tests.interchange.conftest import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# A contact a month from now, whatever the day the tests run.
+FUTURE = (clock.today() + dt.timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
@@ -69,8 +75,8 @@ CELL_CASES = [
      "contacts.csv line 5, column contact_date: after the episode ended (2026-05-01)"),
     ("form before the baseline window", "outcomes.csv", 1, "form_date", "2026-01-05",
      "outcomes.csv line 3, column form_date: before the episode started (2026-01-12)"),
-    ("future date", "contacts.csv", 0, "contact_date", "2026-12-01",
-     "contacts.csv line 2, column contact_date: in the future (2026-12-01 is after today)"),
+    ("future date", "contacts.csv", 0, "contact_date", FUTURE,
+     f"contacts.csv line 2, column contact_date: in the future ({FUTURE} is after today)"),
     ("attendance for a future appointment", "appointments.csv", 3, "attendance", "attended",
      "appointments.csv line 5, column attendance: attendance is recorded for an appointment "
      "that is still to come"),
