@@ -38,7 +38,7 @@ def episode_start(request, pk: int):
                     keyworker=data["keyworker"],
                     start_date=data["start_date"],
                     planned_days=data["planned_days"],
-                    started_by=request.user,
+                    acting_user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -69,6 +69,7 @@ def episode_discharge(request, pk: int):
                     episode=episode,
                     end_date=form.cleaned_data["end_date"],
                     discharge_reason=form.cleaned_data["discharge_reason"],
+                    acting_user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -102,7 +103,7 @@ def episode_reassign(request, pk: int):
                 episode = actions.episode_reassign(
                     episode=episode,
                     keyworker=form.cleaned_data["keyworker"],
-                    reassigned_by=request.user,
+                    acting_user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
