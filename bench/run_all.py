@@ -118,7 +118,7 @@ def row_from_result(result: dict, notes: str = "") -> Row:
 
 
 TIMING = re.compile(
-    r"^(?P<label>services\.metrics\.measures|hand-written SQL|measures_by\(service\))\s+"
+    r"^(?P<label>reporting\.metrics\.measures|hand-written SQL|measures_by\(service\))\s+"
     r"median\s+(?P<median>[\d.]+) ms\s+min\s+(?P<min>[\d.]+)\s+max\s+(?P<max>[\d.]+)\s+"
     r"\((?P<runs>\d+) runs\)",
     re.MULTILINE,
