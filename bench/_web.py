@@ -189,7 +189,7 @@ def mint_session(user) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from services.security.sessions import SIGNED_IN_AT, SessionStore
+    from security.sessions import SIGNED_IN_AT, SessionStore
 
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, name="bench", defaults={"confirmed": True}
@@ -214,7 +214,7 @@ def forget_sessions(cookies: list[str]) -> None:
     """Delete the sessions minted for a run."""
     from django.conf import settings
 
-    from services.security.sessions import SessionStore
+    from security.sessions import SessionStore
 
     prefix = f"{settings.SESSION_COOKIE_NAME}="
     for cookie in cookies:

@@ -3,7 +3,7 @@
 
     DATABASE_URL=... .venv/bin/python bench/caseload_page.py [--runs 3] [--seconds 20]
 
-Target (issue 10): p95 under 150 ms, no errors. Sessions are minted through
+Target: p95 under 150 ms, no errors. Sessions are minted through
 Django's session store (docs/benchmarks.md: the load model)."""
 
 import contextlib

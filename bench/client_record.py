@@ -3,8 +3,8 @@ theirs whose record holds about 200 contacts, on gunicorn with 3 workers.
 
     DATABASE_URL=... .venv/bin/python bench/client_record.py [--runs 3] [--seconds 20]
 
-Target (issue 10): p95 under 150 ms. Every opening writes an access event
-(issue 9), as it does for real."""
+Target: p95 under 150 ms. Every opening writes an access event,
+as it does for real."""
 
 import sys
 from pathlib import Path

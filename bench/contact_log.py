@@ -5,7 +5,7 @@ workers.
 
     DATABASE_URL=... .venv/bin/python bench/contact_log.py [--runs 3] [--seconds 20]
 
-Target (issue 10): p95 under 150 ms. The contacts written (with their
+Target: p95 under 150 ms. The contacts written (with their
 interventions and history rows) are deleted afterwards, so the data set is
 left as it was."""
 

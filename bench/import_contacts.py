@@ -5,7 +5,7 @@ triggers on, and print rows a second and peak memory.
     DATABASE_URL=... python bench/import_contacts.py [--contacts N] [--keep]
 
 The import runs inside a transaction rolled back at the end (unless
---keep), so the database is left as it was. Target (issue 6): at least
+--keep), so the database is left as it was. Target: at least
 5,000 contact rows a second, memory flat."""
 
 import argparse
@@ -21,7 +21,7 @@ from _django import CpuClock, peak_rss_mb, setup
 
 
 def write_bundle(folder: Path, contacts: int, per_episode: int = 25) -> None:
-    from services.interchange.resources import RESOURCES
+    from interchange.resources import RESOURCES
 
     rng = random.Random(6)
     columns = {r.file_name: r().columns for r in RESOURCES}
@@ -72,7 +72,7 @@ def main() -> None:
     setup()
     from django.db import transaction
 
-    from services.interchange.importing import import_bundle
+    from interchange.importing import import_bundle
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

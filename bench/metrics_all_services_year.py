@@ -1,11 +1,11 @@
-"""Every service, a year: services.metrics.measures() against hand-written SQL.
+"""Every service, a year: reporting.metrics.measures() against hand-written SQL.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/metrics_all_services_year.py \
         [--from 2025-07-01] [--to 2026-06-30] [--as-of 2026-09-30] [--runs 5]
 
 Also times the per-service breakdown the comparison page uses
 (measures_by(cohort, "service")). Load data first (bench/metrics_fixture.py,
-or the national generator). Target (issue 7): under 5 s for the whole
+or the national generator). Target: under 5 s for the whole
 country's year, and no more than 3 times the hand-written SQL."""
 
 import argparse
@@ -22,7 +22,7 @@ setup()
 from _metrics_timing import database_size, differences, summary, timed  # noqa: E402
 from metrics_sql import measures_sql  # noqa: E402
 
-from services.metrics import Cohort, measures, measures_by  # noqa: E402
+from reporting.metrics import Cohort, measures, measures_by  # noqa: E402
 from services.models import Service  # noqa: E402
 
 
@@ -47,7 +47,7 @@ def main() -> int:
         f"keywork contacts {ours['intensity']['contacts']}, "
         f"day-30 pairs {ours['outcomes']['day30']['n_pairs']}"
     )
-    print(summary("services.metrics.measures", ours_t))
+    print(summary("reporting.metrics.measures", ours_t))
     print(summary("hand-written SQL", hand_t))
     ratio = statistics.median(ours_t) / statistics.median(hand_t)
     print(f"ratio (median ours / median SQL): {ratio:.2f}")

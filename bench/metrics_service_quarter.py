@@ -1,4 +1,4 @@
-"""One service's quarter: services.metrics.measures() against hand-written SQL.
+"""One service's quarter: reporting.metrics.measures() against hand-written SQL.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/metrics_service_quarter.py \
         [--service CODE] [--quarter 2026Q1] [--as-of 2026-06-30] [--runs 15]
@@ -6,7 +6,7 @@
 Without --service it takes the service with the most referrals. Load data
 first (bench/metrics_fixture.py, or the national generator). Prints the
 median, min and max of each, the ratio of medians, and checks that both give
-the same figures. Target (issue 7): under 300 ms, and no more than 3 times
+the same figures. Target: under 300 ms, and no more than 3 times
 the hand-written SQL."""
 
 import argparse
@@ -24,7 +24,7 @@ from _metrics_timing import database_size, differences, summary, timed  # noqa: 
 from django.db.models import Count  # noqa: E402
 from metrics_sql import measures_sql  # noqa: E402
 
-from services.metrics import Cohort, measures  # noqa: E402
+from reporting.metrics import Cohort, measures  # noqa: E402
 from services.models import Service  # noqa: E402
 
 
@@ -58,7 +58,7 @@ def main() -> None:
         f"keywork contacts {ours['intensity']['contacts']}, "
         f"day-30 pairs {ours['outcomes']['day30']['n_pairs']}"
     )
-    print(summary("services.metrics.measures", ours_t))
+    print(summary("reporting.metrics.measures", ours_t))
     print(summary("hand-written SQL", hand_t))
     ratio = statistics.median(ours_t) / statistics.median(hand_t)
     print(f"ratio (median ours / median SQL): {ratio:.2f}")

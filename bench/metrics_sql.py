@@ -1,4 +1,4 @@
-"""The figures of `services.metrics.measures()` written by hand in SQL, the
+"""The figures of `reporting.metrics.measures()` written by hand in SQL, the
 way one would without the ORM: one statement per measure, joins and
 GROUP BY rather than correlated subqueries, and the same statistics helpers
 afterwards. The benchmarks time both and check that they agree."""
@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db import connection
 
-from services.metrics.stats import mcnemar_exact_p, t_interval, wilcoxon_p
+from reporting.metrics.stats import mcnemar_exact_p, t_interval, wilcoxon_p
 
 FUNNEL = """
 WITH r AS (

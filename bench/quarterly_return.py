@@ -32,12 +32,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from clients.models import Appointment, Client, Referral  # noqa: E402
 from keywork.models import Contact, Episode  # noqa: E402
 from outcomes.models import OutcomeForm  # noqa: E402
+from reporting.returns.build import breakdowns, build_return, raw_figures  # noqa: E402
+from reporting.returns.disclosure import RawTable, protect  # noqa: E402
+from reporting.returns.layout import build_layout  # noqa: E402
+from reporting.returns.quarters import Quarter  # noqa: E402
+from reporting.returns.writers import csv_bytes, xlsx_bytes  # noqa: E402
 from services.models import Membership, Role, Service, User  # noqa: E402
-from services.returns.build import breakdowns, build_return, raw_figures  # noqa: E402
-from services.returns.disclosure import RawTable, protect  # noqa: E402
-from services.returns.layout import build_layout  # noqa: E402
-from services.returns.quarters import Quarter  # noqa: E402
-from services.returns.writers import csv_bytes, xlsx_bytes  # noqa: E402
 
 PREFIX = "BQ"
 COMMISSIONER = "bench-commissioner"

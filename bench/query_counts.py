@@ -8,7 +8,7 @@ For each size it builds, inside a transaction that is rolled back, a
 service whose keyworker holds that many open episodes (each with a baseline
 form and its follow-ups), as many referrals still waiting, and a first
 client whose episode has that many contacts; then it opens each page once
-to warm up and once counting queries. Target (issue 10): the same count at
+to warm up and once counting queries. Target: the same count at
 both sizes, page by page."""
 
 import argparse
@@ -36,8 +36,8 @@ from clients.models import Appointment, Client, Referral  # noqa: E402
 from keywork.models import Contact, ContactIntervention, Episode  # noqa: E402
 from outcomes.actions import followups_sweep  # noqa: E402
 from outcomes.models import OutcomeForm  # noqa: E402
-from services.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
-from services.dashboards.quarters import Quarter  # noqa: E402
+from reporting.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
+from reporting.dashboards.quarters import Quarter  # noqa: E402
 from services.models import Membership, Role, Service, User  # noqa: E402
 
 CODE = "QCBENCH"

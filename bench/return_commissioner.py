@@ -5,8 +5,8 @@ work of the Celery task, less saving the two files).
     DATABASE_URL=... .venv/bin/python bench/return_commissioner.py [--runs 3] [--quarter 2026Q3]
 
 It takes services N001..N020 (two commissioners' worth; the national set
-gives each commissioner ten). Target (issue 10): under 10 s.
-bench/quarterly_return.py (issue 8) times the same on its own bulk data."""
+gives each commissioner ten). Target: under 10 s.
+bench/quarterly_return.py times the same on its own bulk data."""
 
 import argparse
 import statistics
@@ -25,10 +25,10 @@ from _web import emit  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from reporting.returns.build import build_return  # noqa: E402
+from reporting.returns.quarters import Quarter  # noqa: E402
+from reporting.returns.writers import csv_bytes, xlsx_bytes  # noqa: E402
 from services.models import Service  # noqa: E402
-from services.returns.build import build_return  # noqa: E402
-from services.returns.quarters import Quarter  # noqa: E402
-from services.returns.writers import csv_bytes, xlsx_bytes  # noqa: E402
 
 
 def main() -> int:

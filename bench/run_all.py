@@ -118,7 +118,7 @@ def row_from_result(result: dict, notes: str = "") -> Row:
 
 
 TIMING = re.compile(
-    r"^(?P<label>services\.metrics\.measures|hand-written SQL|measures_by\(service\))\s+"
+    r"^(?P<label>reporting\.metrics\.measures|hand-written SQL|measures_by\(service\))\s+"
     r"median\s+(?P<median>[\d.]+) ms\s+min\s+(?P<min>[\d.]+)\s+max\s+(?P<max>[\d.]+)\s+"
     r"\((?P<runs>\d+) runs\)",
     re.MULTILINE,
@@ -140,7 +140,7 @@ def parse_metrics(output: str) -> dict[str, dict]:
 
 def metrics_row(measure: str, limit_ms: float, output: str) -> Row:
     p = parse_metrics(output)
-    ours, sql, ratio = p.get("services.metrics.measures"), p.get("hand-written SQL"), p["ratio"]
+    ours, sql, ratio = p.get("reporting.metrics.measures"), p.get("hand-written SQL"), p["ratio"]
     if not ours or not sql or not ratio:
         return Row(measure, f"< {limit_ms:,.0f} ms, ≤ 3× SQL", notes="no timing lines")
     r = ratio["value"]

@@ -5,7 +5,7 @@ the page's default), on gunicorn with 3 workers.
     DATABASE_URL=... .venv/bin/python bench/service_dashboard.py [--runs 3] [--seconds 20]
 
 The snapshots are computed first where missing (what the nightly job does),
-and that time is printed too. Target (issue 10): p95 under 100 ms."""
+and that time is printed too. Target: p95 under 100 ms."""
 
 import statistics
 import sys
@@ -25,9 +25,9 @@ setup()
 from _web import Call, emit_load, load_page, page_arguments, signed_in  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
-from services.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
-from services.dashboards.quarters import Quarter  # noqa: E402
-from services.dashboards.queries import get_snapshot  # noqa: E402
+from reporting.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
+from reporting.dashboards.quarters import Quarter  # noqa: E402
+from reporting.dashboards.queries import get_snapshot  # noqa: E402
 from services.models import Membership, Role, Service  # noqa: E402
 
 CHART_DATA = 'id="chart-'

@@ -72,7 +72,7 @@ class ClientQuerySet(models.QuerySet):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    # The dashboards ask what changed since a snapshot (issue 10).
+    # The dashboards ask what changed since a snapshot.
     meta={"indexes": [models.Index(fields=["pgh_created_at"], name="clientevent_created_idx")]},
 )
 class Client(models.Model):
@@ -113,7 +113,7 @@ class ReferralQuerySet(models.QuerySet):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    # The dashboards ask what changed since a snapshot (issue 10).
+    # The dashboards ask what changed since a snapshot.
     meta={"indexes": [models.Index(fields=["pgh_created_at"], name="referralevent_created_idx")]},
 )
 class Referral(models.Model):
@@ -154,7 +154,7 @@ class AppointmentQuerySet(models.QuerySet):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    # The dashboards ask what changed since a snapshot (issue 10).
+    # The dashboards ask what changed since a snapshot.
     meta={
         "indexes": [models.Index(fields=["pgh_created_at"], name="appointmentevent_created_idx")]
     },
@@ -217,7 +217,7 @@ class AccessEvent(models.Model):
     and service, what, when, and the request id to find it in the logs.
 
     Insert-only: a PostgreSQL trigger refuses UPDATE and DELETE, whoever
-    asks. Write through clients.audit.record_access()."""
+    asks. Write through clients.access_log.record_access()."""
 
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

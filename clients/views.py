@@ -4,6 +4,8 @@ clients.access, validate a form, call one action, render or redirect.
 An invalid form is shown again with status 422 and a message next to each
 field at fault."""
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -16,17 +18,15 @@ from clients.access import (
     get_client_for_user,
     get_referral_for_user,
 )
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from clients.forms import AppointmentForm, AttendanceForm, ReferralForm, SearchForm
 from clients.models import Attendance
 from clients.queries import search_clients
 from nectos import clock
 
-UNPROCESSABLE = 422
-
 
 def _invalid(request, template: str, context: dict):
-    return render(request, template, context, status=UNPROCESSABLE)
+    return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
 
 
 @clinical_required

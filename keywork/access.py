@@ -42,7 +42,7 @@ def get_managed_episode_for_user(user, pk: int) -> Episode:
         raise Http404("No such episode") from exc
 
 
-# --- Contacts, appointments, care plans, groups and drop-in (engineer H5) ---
+# --- Contacts, appointments, care plans, groups and drop-in ---
 
 
 def _get(queryset, pk: int, what: str):

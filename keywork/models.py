@@ -53,7 +53,7 @@ class EpisodeQuerySet(models.QuerySet):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    # The dashboards ask what changed since a snapshot (issue 10).
+    # The dashboards ask what changed since a snapshot.
     meta={"indexes": [models.Index(fields=["pgh_created_at"], name="episodeevent_created_idx")]},
 )
 class Episode(models.Model):
@@ -123,7 +123,7 @@ class ContactQuerySet(models.QuerySet):
     pghistory.InsertEvent(level=pghistory.Statement),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    # The dashboards ask what changed since a snapshot (issue 10).
+    # The dashboards ask what changed since a snapshot.
     meta={"indexes": [models.Index(fields=["pgh_created_at"], name="contactevent_created_idx")]},
 )
 class Contact(models.Model):

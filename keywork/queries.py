@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -370,9 +371,15 @@ class Event:
         }[self.kind]
 
 
-def _outcome_forms():
-    # Through the reverse relation: keywork never imports outcomes.
-    return Episode._meta.get_field("outcome_forms").related_model.objects
+# Outcome forms join the timeline from above: outcomes' AppConfig.ready()
+# names its model here, so keywork never imports outcomes. Without it the
+# timeline simply has no forms.
+_timeline_forms: list[type[Model]] = []
+
+
+def timeline_forms_register(model: type[Model]) -> None:
+    """The model of the dated forms (episode, form_date) the timeline shows."""
+    _timeline_forms[:] = [model]
 
 
 def _events(rows: QuerySet, day: str, kind: int) -> QuerySet:
@@ -402,7 +409,10 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
             EPISODE_END,
         ),
         _events(Contact.objects.filter(episode__in=episode_ids), "contact_date", CONTACT),
-        _events(_outcome_forms().filter(episode__in=episode_ids), "form_date", FORM),
+        *(
+            _events(m.objects.filter(episode__in=episode_ids), "form_date", FORM)
+            for m in _timeline_forms
+        ),
         all=True,
     )
     page_obj = Paginator(union.order_by("-ev_day", "-ev_kind", "-pk"), TIMELINE_PAGE_SIZE).get_page(
@@ -421,7 +431,9 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
         if contact_ids
         else {}
     )
-    forms = {f.pk: f for f in _outcome_forms().filter(pk__in=form_ids)} if form_ids else {}
+    forms = {
+        f.pk: f for m in _timeline_forms if form_ids for f in m.objects.filter(pk__in=form_ids)
+    }
     referrals = {r.pk: r for r in record.referrals}
     episodes = {e.pk: e for e in record.episodes}
     appointments = {a.pk: a for items in record.appointments.values() for a in items}

@@ -5,7 +5,7 @@ from keywork.views import caseload, episodes, record
 app_name = "keywork"
 
 urlpatterns = [
-    # The client pathway (issue 3).
+    # The client pathway.
     path("caseload/", caseload.caseload, name="caseload"),
     path("waiting-list/", caseload.waiting_list, name="waiting_list"),
     path("clients/<uuid:key>/", record.client_record, name="record"),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("episodes/<int:pk>/reassign/", episodes.episode_reassign, name="episode_reassign"),
 ]
 
-# Keywork in the browser (issue 4): contacts, appointments, care plans,
+# Keywork in the browser: contacts, appointments, care plans,
 # groups and the day programme, drop-in, my week.
 from keywork.views import careplans, contacts, dropin, groups, week  # noqa: E402
 

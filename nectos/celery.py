@@ -6,6 +6,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nectos.settings")
 
 app = Celery("nectos")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each installed app's tasks module; reporting's gathers its parts' tasks.
 app.autodiscover_tasks()
-# Reporting modules live inside the services app but have their own tasks.
-app.autodiscover_tasks(["services.returns", "services.dashboards", "services.interchange"])

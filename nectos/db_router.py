@@ -8,7 +8,7 @@ the primary, so nobody reads their own write from a replica that has not
 caught up yet. Without the setting the block changes nothing.
 
 Raw SQL follows the router too when it takes its connection from the
-queryset (`connections[queryset.db]`), as services.metrics.sql does."""
+queryset (`connections[queryset.db]`), as reporting.metrics.sql does."""
 
 import contextlib
 import datetime as dt

@@ -46,12 +46,15 @@ INSTALLED_APPS = [
     "clients",
     "keywork",
     "outcomes",
+    "reporting",
+    "interchange",
+    "audit",
     # After django_otp: its admin hides the device admins (TOTP secrets).
-    "services.security",
+    "security",
 ]
 
 MIDDLEWARE = [
-    "services.security.middleware.RequestIdMiddleware",
+    "security.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,8 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "services.security.middleware.SessionLifetimeMiddleware",
-    "services.security.middleware.SecondFactorMiddleware",
+    "security.middleware.SessionLifetimeMiddleware",
+    "security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,7 +113,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Sign-in: second factor and throttling (docs/security.md) --------------
 AUTHENTICATION_BACKENDS = [
-    "services.security.backends.LoginThrottleBackend",  # django-axes lockout check
+    "security.backends.LoginThrottleBackend",  # django-axes lockout check
     "django.contrib.auth.backends.ModelBackend",
 ]
 # A TOTP app with recovery codes for every role, enrolled at first sign-in.
@@ -127,8 +130,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "services.security.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "services.security.ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "security.ip.client_ip"
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 
 PASSWORD_HASHERS = [
@@ -166,7 +169,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security -------------------------------------------------------------
-SESSION_ENGINE = "services.security.sessions"  # sessions that know their user
+SESSION_ENGINE = "security.sessions"  # sessions that know their user
 SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", "43200")  # 12 hours in all
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
@@ -307,7 +310,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Every line carries the request id (X-Request-ID) and never a client
     # identifier: views log keys and counts, not names (docs/security.md).
-    "filters": {"request_id": {"()": "services.security.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "security.request_id.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from security import views as security_views
 from services import views as service_views
-from services.security import views as security_views
 
 admin.site.site_header = "NECTOS case management — administration"
 
@@ -12,15 +12,15 @@ urlpatterns = [
     path("healthz", service_views.healthz, name="healthz"),
     path("login/", security_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", include("services.security.urls")),
+    path("account/", include("security.urls")),
     # One way in: the admin's own login page would skip the second factor.
     path("admin/login/", security_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("clients.urls")),
-    path("", include("clients.urls_audit")),
+    path("", include("audit.urls")),
     path("", include("keywork.urls")),
     path("", include("outcomes.urls")),
-    path("dashboards/", include("services.dashboards.urls")),
-    path("returns/", include("services.returns.urls")),
-    path("imports/", include("services.interchange.urls")),
+    path("dashboards/", include("reporting.dashboards.urls")),
+    path("returns/", include("reporting.returns.urls")),
+    path("imports/", include("interchange.urls")),
 ]

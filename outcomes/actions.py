@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from keywork.models import Episode
 from nectos import clock
@@ -275,7 +276,7 @@ def digest_send(*, user, day: dt.date) -> DigestSent | None:
             "user": user,
             "counts": counts,
             "day": day,
-            "caseload_url": settings.SITE_URL.rstrip("/") + caseload_path(),
+            "caseload_url": settings.SITE_URL.rstrip("/") + reverse("keywork:caseload"),
         }
         send_mail(
             subject=render_to_string("outcomes/email/digest_subject.txt", context).strip(),
@@ -285,14 +286,3 @@ def digest_send(*, user, day: dt.date) -> DigestSent | None:
         )
         # If sending raised, the row rolls back and a retry sends again.
     return sent
-
-
-def caseload_path() -> str:
-    """The keyworker's caseload (engineer H1's page), or the follow-ups list
-    until it exists."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("keywork:caseload")
-    except NoReverseMatch:
-        return reverse("outcomes:notifications")

@@ -8,6 +8,9 @@ class OutcomesConfig(AppConfig):
         from keywork import queries as keywork_queries
         from keywork.signals import episode_ended, episode_started
         from outcomes import receivers
+        from outcomes.models import OutcomeForm
+
+        keywork_queries.timeline_forms_register(OutcomeForm)
 
         episode_started.connect(receivers.on_episode_started, dispatch_uid="outcomes.started")
         episode_ended.connect(receivers.on_episode_ended, dispatch_uid="outcomes.ended")

@@ -25,9 +25,9 @@ class ReportedBy(models.TextChoices):
 
 
 # A baseline describes the 30 days before referral, so it may be dated up to
-# 30 days before the episode starts (issue 5).
+# 30 days before the episode starts.
 BASELINE_DAYS_BEFORE_START = 30
-# Tier 4: cravings and self-rated health at admission and discharge (issue 4)
+# Tier 4: cravings and self-rated health at admission and discharge
 # are the baseline and exit forms' ratings.
 RATED_TIMEPOINTS = (Timepoint.BASELINE, Timepoint.EXIT)
 
@@ -49,7 +49,7 @@ class OutcomeFormQuerySet(models.QuerySet):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    # The dashboards ask what changed since a snapshot (issue 10).
+    # The dashboards ask what changed since a snapshot.
     meta={
         "indexes": [models.Index(fields=["pgh_created_at"], name="outcomeformevent_created_idx")]
     },

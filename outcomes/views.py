@@ -1,3 +1,5 @@
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
@@ -8,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import clinical_required
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from nectos import clock
 from outcomes import actions, queries
 from outcomes.access import get_episode_for_user, get_form_for_user
@@ -40,7 +42,7 @@ def _save(request, form: OutcomeFormForm, template_context: dict):
             messages.success(request, f"{saved.get_timepoint_display()} form saved.")
             fallback = reverse("outcomes:episode", args=[saved.episode_id])
             return HttpResponseRedirect(_next_url(request, fallback))
-    status = 400 if form.is_bound else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.is_bound else HTTPStatus.OK
     return render(request, "outcomes/form.html", {**template_context, "form": form}, status=status)
 
 

@@ -3,7 +3,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.forms.models import BaseInlineFormSet
 
 from services.models import Membership, Service, User
-from services.security.admin_actions import reset_second_factor
 
 
 class LabelledRowsFormSet(BaseInlineFormSet):
@@ -35,7 +34,6 @@ class StaffAdmin(UserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
     inlines = [MembershipInline]
-    actions = [reset_second_factor]
 
 
 @admin.register(Service)

@@ -9,7 +9,7 @@ from services import health
 from services.access import standing_of
 
 # Higher floors add to a role's home page without this floor importing them:
-# each receiver returns a dict of extra context, or None (services.returns
+# each receiver returns a dict of extra context, or None (reporting.returns
 # gives the commissioner's home its latest return).
 home_context = Signal()
 

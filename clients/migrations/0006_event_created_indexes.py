@@ -1,6 +1,6 @@
 """Indexes on when history events happened: the dashboards ask what changed
 since a snapshot was worked out, which then reads that day's changes, not
-a service's whole history (issue 10, docs/benchmarks.md). Built
+a service's whole history (docs/benchmarks.md). Built
 CONCURRENTLY: event tables hold a row for every record ever written."""
 
 from django.contrib.postgres.operations import AddIndexConcurrently

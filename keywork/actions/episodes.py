@@ -44,13 +44,13 @@ def episode_start(
     tier: int,
     keyworker: User,
     start_date: dt.date,
-    started_by: User,
+    acting_user: User,
     planned_days: int | None = None,
 ) -> Episode:
     """Start treatment on a referral whose assessment was attended."""
     referral = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
     service: Service = referral.service
-    if not works_in(started_by, service):
+    if not works_in(acting_user, service):
         raise ValidationError("You can only start treatment in a service you work in.")
     if Episode.objects.filter(referral=referral).exists():
         raise ValidationError("Treatment has already started from this referral.")
@@ -87,10 +87,16 @@ def episode_start(
 
 @transaction.atomic
 def episode_discharge(
-    *, episode: Episode, end_date: dt.date, discharge_reason: DischargeReason
+    *, episode: Episode, end_date: dt.date, discharge_reason: DischargeReason, acting_user: User
 ) -> Episode:
     """End an episode. The client's record stays open to a new referral."""
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    episode = (
+        Episode.objects.select_for_update(of=("self",))
+        .select_related("referral__service")
+        .get(pk=episode.pk)
+    )
+    if not works_in(acting_user, episode.referral.service):
+        raise ValidationError("You can only discharge in a service you work in.")
     if not episode.is_open:
         raise ValidationError("This episode has already ended.")
     _not_in_future(end_date, "end_date", "end date")
@@ -109,13 +115,13 @@ def episode_discharge(
 
 
 @transaction.atomic
-def episode_reassign(*, episode: Episode, keyworker: User, reassigned_by: User) -> Episode:
+def episode_reassign(*, episode: Episode, keyworker: User, acting_user: User) -> Episode:
     """A manager moves an open episode to another keyworker of the service."""
     episode = (
         Episode.objects.select_for_update().select_related("referral__service").get(pk=episode.pk)
     )
     service = episode.referral.service
-    if not Service.objects.managed_by(reassigned_by).filter(pk=service.pk).exists():
+    if not Service.objects.managed_by(acting_user).filter(pk=service.pk).exists():
         raise ValidationError("Only a manager of the service can reallocate its clients.")
     if not episode.is_open:
         raise ValidationError("This episode has ended.")

@@ -1,4 +1,4 @@
-"""An index of attended keywork contacts for keywork intensity (issue 10,
+"""An index of attended keywork contacts for keywork intensity (see
 docs/benchmarks.md). Built CONCURRENTLY: on a national database the
 contacts table holds millions of rows and keyworkers keep logging."""
 

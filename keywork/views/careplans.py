@@ -1,6 +1,8 @@
 """The care plan of an episode: goals in the client's words and their
 reviews. Thin: fetch through keywork.access, validate, call one action."""
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -9,14 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from keywork.access import get_episode_for_user, get_goal_for_user
 from keywork.actions import careplans as actions
 from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm
 from keywork.models import Goal, GoalReview, GoalStatus
 from nectos import clock
-
-UNPROCESSABLE = 422
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -66,7 +66,7 @@ def care_plan(request, episode_id: int):
         "open_goals": [g for g in goals if g.status == GoalStatus.OPEN],
         "closed_goals": [g for g in goals if g.status != GoalStatus.OPEN],
     }
-    status = UNPROCESSABLE if request.method == "POST" else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else 200
     return render(request, "keywork/careplans/care_plan.html", context, status=status)
 
 
@@ -86,7 +86,12 @@ def goal_review(request, pk: int):
             else:
                 messages.success(request, "Review recorded.")
                 return redirect(_plan_url(goal))
-        return render(request, "keywork/careplans/goal_review.html", context, status=UNPROCESSABLE)
+        return render(
+            request,
+            "keywork/careplans/goal_review.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
     return render(request, "keywork/careplans/goal_review.html", context)
 
 
@@ -107,5 +112,10 @@ def goal_edit(request, pk: int):
             else:
                 messages.success(request, "Goal updated. The earlier wording is kept in history.")
                 return redirect(_plan_url(goal))
-        return render(request, "keywork/careplans/goal_edit.html", context, status=UNPROCESSABLE)
+        return render(
+            request,
+            "keywork/careplans/goal_edit.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
     return render(request, "keywork/careplans/goal_edit.html", context)

@@ -9,6 +9,7 @@ timeline reloads."""
 
 import json
 import re
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.access import clinical_required
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from keywork.access import (
     get_contact_for_user,
     get_episode_for_user,
@@ -36,7 +37,6 @@ from keywork.forms.contacts import (
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
 
-UNPROCESSABLE = 422
 LOGGER = "keywork/contacts/_logger.html"
 CONTACTS_PER_PAGE = 50
 TARGET = re.compile(r"[a-z][a-z0-9-]{0,40}")
@@ -126,7 +126,7 @@ def contact_new(request, episode_id: int):
                 return response
             messages.success(request, "Contact logged.")
             return redirect("keywork:episode_contacts", episode_id=episode.pk)
-    return render(request, template, context, status=UNPROCESSABLE)
+    return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
 
 
 @clinical_required
@@ -192,7 +192,9 @@ def contact_edit(request, pk: int):
                     request, "Contact corrected. The earlier version is in its history."
                 )
                 return redirect("keywork:contact_detail", pk=contact.pk)
-        return render(request, "keywork/contacts/edit.html", context, status=UNPROCESSABLE)
+        return render(
+            request, "keywork/contacts/edit.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+        )
     return render(request, "keywork/contacts/edit.html", context)
 
 
@@ -214,7 +216,9 @@ def contact_delete(request, pk: int):
             else:
                 messages.success(request, "Contact deleted. The deletion is kept in the history.")
                 return redirect("keywork:episode_contacts", episode_id=contact.episode_id)
-        return render(request, "keywork/contacts/delete.html", context, status=UNPROCESSABLE)
+        return render(
+            request, "keywork/contacts/delete.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+        )
     return render(request, "keywork/contacts/delete.html", context)
 
 
@@ -235,7 +239,10 @@ def appointment_new(request, episode_id: int):
                 messages.success(request, "Appointment booked.")
                 return redirect("keywork:week")
         return render(
-            request, "keywork/contacts/appointment_form.html", context, status=UNPROCESSABLE
+            request,
+            "keywork/contacts/appointment_form.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
         )
     return render(request, "keywork/contacts/appointment_form.html", context)
 
@@ -248,7 +255,7 @@ def appointment_absence(request, pk: int):
     record_client_page(request, appointment.episode.referral.client)
     form = AbsenceForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Choose what happened.", status=UNPROCESSABLE)
+        return HttpResponse("Choose what happened.", status=HTTPStatus.UNPROCESSABLE_ENTITY)
     try:
         actions.appointment_record_absence(
             appointment=appointment, by=request.user, attendance=form.cleaned_data["attendance"]

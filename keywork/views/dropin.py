@@ -2,6 +2,7 @@
 the service, and a count of people who gave no name."""
 
 import uuid
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,6 @@ from keywork.actions import dropin as actions
 from keywork.forms.dropin import AnonymousCountForm, DropInSessionForm
 from keywork.models import DropInSession
 
-UNPROCESSABLE = 422
 SESSIONS_PER_PAGE = 30
 COUNTER = "keywork/dropin/session.html#counter"
 
@@ -51,7 +51,7 @@ def drop_in_sessions(request):
         .order_by("-session_date", "-pk")
     )
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    status = UNPROCESSABLE if request.method == "POST" else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else 200
     return render(
         request, "keywork/dropin/sessions.html", {"form": form, "page": page}, status=status
     )
@@ -88,7 +88,9 @@ def drop_in_count(request, pk: int):
             delta = int(request.POST["delta"])
             actions.drop_in_anonymous_add(session=session, by=request.user, delta=delta)
         except (ValueError, ValidationError):
-            return render(request, COUNTER, _session_context(session), status=UNPROCESSABLE)
+            return render(
+                request, COUNTER, _session_context(session), status=HTTPStatus.UNPROCESSABLE_ENTITY
+            )
         if request.htmx:
             return render(request, COUNTER, _session_context(session, counted=delta))
         return redirect("keywork:drop_in_session", pk=session.pk)
@@ -100,7 +102,9 @@ def drop_in_count(request, pk: int):
         messages.success(request, "Anonymous count saved.")
         return redirect("keywork:drop_in_session", pk=session.pk)
     context = _session_context(session, count_form=form)
-    return render(request, "keywork/dropin/session.html", context, status=UNPROCESSABLE)
+    return render(
+        request, "keywork/dropin/session.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+    )
 
 
 @clinical_required
@@ -122,7 +126,7 @@ def drop_in_find(request, pk: int):
         results = [c for c in found.clients if c.pk in of_service]
         more = found.more
     else:
-        status = UNPROCESSABLE
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
     context = _session_context(session, search_form=form, results=results, more=more, searched=True)
     return render(request, "keywork/dropin/session.html", context, status=status)
 

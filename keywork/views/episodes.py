@@ -1,17 +1,17 @@
 """Start, discharge and reallocate treatment episodes."""
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required, get_referral_for_user
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from keywork.access import get_episode_for_user, get_managed_episode_for_user
 from keywork.actions import episodes as actions
 from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm
-
-UNPROCESSABLE = 422
 
 
 @clinical_required
@@ -38,14 +38,16 @@ def episode_start(request, pk: int):
                     keyworker=data["keyworker"],
                     start_date=data["start_date"],
                     planned_days=data["planned_days"],
-                    started_by=request.user,
+                    acting_user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Treatment started.")
                 return redirect("keywork:record", key=client.key)
-        return render(request, "keywork/episodes/start.html", context, status=UNPROCESSABLE)
+        return render(
+            request, "keywork/episodes/start.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+        )
     return render(request, "keywork/episodes/start.html", context)
 
 
@@ -67,6 +69,7 @@ def episode_discharge(request, pk: int):
                     episode=episode,
                     end_date=form.cleaned_data["end_date"],
                     discharge_reason=form.cleaned_data["discharge_reason"],
+                    acting_user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -77,7 +80,12 @@ def episode_discharge(request, pk: int):
                     "with their history.",
                 )
                 return redirect("keywork:record", key=client.key)
-        return render(request, "keywork/episodes/discharge.html", context, status=UNPROCESSABLE)
+        return render(
+            request,
+            "keywork/episodes/discharge.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
     return render(request, "keywork/episodes/discharge.html", context)
 
 
@@ -95,7 +103,7 @@ def episode_reassign(request, pk: int):
                 episode = actions.episode_reassign(
                     episode=episode,
                     keyworker=form.cleaned_data["keyworker"],
-                    reassigned_by=request.user,
+                    acting_user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -103,5 +111,10 @@ def episode_reassign(request, pk: int):
                 name = episode.keyworker.full_name or episode.keyworker.username
                 messages.success(request, f"Now on {name}'s caseload.")
                 return redirect("keywork:record", key=client.key)
-        return render(request, "keywork/episodes/reassign.html", context, status=UNPROCESSABLE)
+        return render(
+            request,
+            "keywork/episodes/reassign.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
     return render(request, "keywork/episodes/reassign.html", context)

@@ -1,6 +1,8 @@
 """Group sessions and the structured day programme: sessions, enrolment and
 the one register that records everyone's attendance at once."""
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +18,6 @@ from keywork.models import ContactType, Episode, GroupSession
 from keywork.progress import progress_for, with_programme_start
 from nectos import clock
 
-UNPROCESSABLE = 422
 SESSIONS_PER_PAGE = 30
 
 
@@ -50,7 +51,7 @@ def group_sessions(request):
         .order_by("-session_date", "-pk")
     )
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    status = UNPROCESSABLE if request.method == "POST" else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else 200
     return render(
         request,
         "keywork/groups/sessions.html",
@@ -138,7 +139,9 @@ def group_register(request, pk: int):
             messages.success(request, f"Register saved: {attended} of {len(contacts)} attended.")
             return redirect("keywork:group_session", pk=session.pk)
     context = _session_context(request, session, register_form=form)
-    return render(request, "keywork/groups/session.html", context, status=UNPROCESSABLE)
+    return render(
+        request, "keywork/groups/session.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+    )
 
 
 @clinical_required
@@ -159,7 +162,9 @@ def group_enrol(request, pk: int):
             messages.success(request, f"{added} enrolled.")
             return redirect("keywork:group_session", pk=session.pk)
     context = _session_context(request, session, enrol_form=form)
-    return render(request, "keywork/groups/session.html", context, status=UNPROCESSABLE)
+    return render(
+        request, "keywork/groups/session.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+    )
 
 
 @clinical_required

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clients.access import clinical_required, get_client_for_user
-from clients.audit import record_client_page
+from clients.access_log import record_client_page
 from clients.models import Attendance
 from keywork import queries
 from nectos import clock
@@ -16,7 +16,7 @@ from nectos import clock
 def client_record(request, key):
     client = get_client_for_user(request.user, key)
     if not request.htmx:
-        # One access event per opening of the record (issue 9); the in-place
+        # One access event per opening of the record; the in-place
         # timeline pages that follow belong to that same viewing.
         record_client_page(request, client)
     record = queries.client_record(request.user, client)

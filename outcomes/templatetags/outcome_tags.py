@@ -1,4 +1,4 @@
-"""For the client record and the caseload (engineer H1's templates): they
+"""For the client record and the caseload: they
 pass an episode whose outcome_forms and followups were prefetched by name,
 so these tags run no query."""
 

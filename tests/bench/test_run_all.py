@@ -51,7 +51,7 @@ def test_it_reads_the_result_line_of_a_script(run_all):
 
 def test_it_reads_the_metrics_scripts_timing_lines(run_all):
     output = (
-        "services.metrics.measures median    183.0 ms   min    155.0   max    242.0   (15 runs)\n"
+        "reporting.metrics.measures median    183.0 ms   min    155.0   max    242.0   (15 runs)\n"
         "hand-written SQL median    216.0 ms   min    129.0   max    234.0   (15 runs)\n"
         "ratio (median ours / median SQL): 0.85\n"
         "same figures: yes\n"

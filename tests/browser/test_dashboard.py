@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from services.dashboards.quarters import Quarter
+from reporting.dashboards.quarters import Quarter
 from tests.dashboards.conftest import build_cohort
 from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, UserFactory
@@ -100,7 +100,7 @@ def test_a_manager_changes_the_quarter_and_reads_the_funnel(
 
 
 def _did_not_attend(as_of: dt.date) -> int:
-    from services.metrics import Cohort, funnel
+    from reporting.metrics import Cohort, funnel
     from services.models import Service
 
     service = Service.objects.get(code="A")

@@ -100,8 +100,8 @@ def test_the_panel_polls_while_a_task_runs_and_shows_the_result(
 ):
     from django.core.cache import cache
 
-    from services.interchange.actions import progress_key
-    from services.models import ImportJob, ImportState
+    from interchange.actions import progress_key
+    from interchange.models import ImportJob, ImportState
 
     job = ImportJob.objects.create(created_by=bob, state=ImportState.CHECKING, size=2048)
     cache.set(progress_key(job.pk), (37, "Reading contacts.csv: 40,000 rows"))

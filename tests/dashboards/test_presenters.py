@@ -1,6 +1,6 @@
 """What the pages say, from the figures alone."""
 
-from services.dashboards.presenters import (
+from reporting.dashboards.presenters import (
     change_sentence,
     compare_rows,
     km_readings,
@@ -8,7 +8,7 @@ from services.dashboards.presenters import (
     outcome_card,
     p_value,
 )
-from services.metrics import empty_measures
+from reporting.metrics import empty_measures
 
 
 def _figures(n=82, before=9.8, after=4.1, p=0.0004):

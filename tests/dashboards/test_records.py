@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.metrics import Cohort, funnel, retention
+from reporting.metrics import Cohort, funnel, retention
 from tests.dashboards.conftest import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 

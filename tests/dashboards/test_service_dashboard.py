@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from services.models import DashboardSnapshot
+from reporting.models import DashboardSnapshot
 from tests.dashboards.conftest import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 
@@ -116,7 +116,7 @@ def test_a_bad_choice_is_refused_with_a_message_by_the_field(client_as, bob, par
 def test_without_a_choice_it_shows_last_quarter_as_of_today(client_as, bob, service_a):
     from django.utils import timezone
 
-    from services.dashboards.quarters import Quarter
+    from reporting.dashboards.quarters import Quarter
 
     response = client_as(bob).get(URL)
     today = timezone.localdate()
@@ -137,7 +137,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
 
 def test_breakdowns_keep_the_code_list_order_through_storage(client_as, bob, cohort, computed):
-    from services.metrics import AGE_BANDS, ETHNIC_GROUPS
+    from reporting.metrics import AGE_BANDS, ETHNIC_GROUPS
 
     response = computed(client_as(bob), URL)
     tables = {b["by"]: [r["label"] for r in b["rows"]] for b in response.context["breakdowns"]}

@@ -5,10 +5,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from services.dashboards import actions, tasks
-from services.dashboards.quarters import Quarter
-from services.dashboards.queries import get_snapshot
-from services.models import DashboardSnapshot
+from reporting.dashboards import actions, tasks
+from reporting.dashboards.quarters import Quarter
+from reporting.dashboards.queries import get_snapshot
+from reporting.models import DashboardSnapshot
 from tests.dashboards.conftest import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from services.dashboards import actions
-from services.dashboards.quarters import Quarter
-from services.dashboards.queries import get_snapshot, is_stale, newest_changes
-from services.models import DashboardSnapshot, Service
+from reporting.dashboards import actions
+from reporting.dashboards.quarters import Quarter
+from reporting.dashboards.queries import get_snapshot, is_stale, newest_changes
+from reporting.models import DashboardSnapshot
+from services.models import Service
 from tests.dashboards.conftest import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from services.interchange.resources import RESOURCES
+from interchange.resources import RESOURCES
 
 COLUMNS = {r.file_name: r().columns for r in RESOURCES}
 

@@ -6,7 +6,7 @@ referral), so that a partial import would show in the row counts."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from services.interchange.importing import import_bundle
+from interchange.importing import import_bundle
 from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import (
     csv_text,
@@ -17,6 +17,8 @@ from tests.interchange.conftest import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
+
+# A contact a month from now, whatever the day the tests run.
 
 
 @pytest.fixture

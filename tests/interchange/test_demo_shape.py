@@ -167,7 +167,7 @@ def test_alice_has_a_realistic_caseload(demo):
 
 
 def test_every_role_has_someone_and_the_demo_signs_in(demo):
-    from services.demo import DEMO_PASSWORD
+    from interchange.demo import DEMO_PASSWORD
     from services.models import Membership, User
 
     roles = set(Membership.objects.values_list("role", flat=True))

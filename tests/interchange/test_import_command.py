@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clients.models import Appointment, Client, Referral
+from interchange.importing import import_bundle
 from keywork.models import Contact, Episode
 from outcomes.models import OutcomeForm
-from services.interchange.importing import import_bundle
 from services.models import Membership, User
 from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import table_counts, valid_files, write_bundle

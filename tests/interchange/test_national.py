@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 
 from clients.models import Client, Referral
+from interchange.exporting import export_bundle
+from interchange.importing import import_bundle
+from interchange.national import generate_national
 from keywork.models import Contact, Episode
-from services.interchange.exporting import export_bundle
-from services.interchange.importing import import_bundle
-from services.interchange.national import generate_national
 from services.models import Service
 from tests.dates import LITERAL_DAY
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.interchange.importing import import_bundle
-from services.models import ImportJob, ImportState
+from interchange.importing import import_bundle
+from interchange.models import ImportJob, ImportState
 from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import csv_text, table_counts, valid_files
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from services.interchange.exporting import export_bundle
-from services.interchange.importing import import_bundle
-from services.interchange.resources import FILE_NAMES
+from interchange.exporting import export_bundle
+from interchange.importing import import_bundle
+from interchange.resources import FILE_NAMES
 from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import table_counts
 
@@ -54,7 +54,7 @@ def test_a_demo_export_imports_into_an_empty_database_and_exports_identically(tm
 
 
 def test_the_demo_bundle_is_the_same_for_the_same_seed(tmp_path):
-    from services.interchange.generate import write_demo_bundle
+    from interchange.generate import write_demo_bundle
 
     write_demo_bundle(tmp_path / "a", seed=5)
     write_demo_bundle(tmp_path / "b", seed=5)

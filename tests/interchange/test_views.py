@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from clients.models import Client
-from services.models import ImportJob, ImportState, Role
+from interchange.models import ImportJob, ImportState
+from services.models import Role
 from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, UserFactory
 from tests.interchange.conftest import COLUMNS, csv_text, table_counts, valid_files
@@ -213,7 +214,7 @@ def test_an_upload_over_the_limit_is_refused_by_the_form(client_as, bob_a, setti
 def test_a_busy_job_shows_a_progress_bar_that_polls(client_as, bob_a):
     from django.core.cache import cache
 
-    from services.interchange.actions import progress_key
+    from interchange.actions import progress_key
 
     job = ImportJob.objects.create(created_by=bob_a, state=ImportState.IMPORTING)
     cache.set(progress_key(job.pk), (42, "Writing contacts.csv"))
@@ -260,8 +261,8 @@ def test_a_preview_left_unconfirmed_for_a_day_is_deleted(client_as, bob_a):
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from services.interchange.actions import PREVIEW_LIFETIME
-    from services.interchange.tasks import expire_previews
+    from interchange.actions import PREVIEW_LIFETIME
+    from interchange.tasks import expire_previews
 
     client = client_as(bob_a)
     upload(client, clinical_files())

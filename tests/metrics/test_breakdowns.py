@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.metrics import Cohort, funnel_by, measures_by, retention_by
+from reporting.metrics import Cohort, funnel_by, measures_by, retention_by
 from tests.dates import LITERAL_DAY
 from tests.factories import ClientFactory, EpisodeFactory, ReferralFactory
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from services.metrics import caseload, caseload_episodes
-from services.metrics.caseload import flagged
+from reporting.metrics import caseload, caseload_episodes
+from reporting.metrics.caseload import flagged
 from tests.dates import LITERAL_DAY
 from tests.factories import (
     ContactFactory,

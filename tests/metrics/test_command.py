@@ -1,4 +1,4 @@
-"""`manage.py metrics --json`: the shape of issue 7, exactly."""
+"""`manage.py metrics --json`: the shape docs/metrics.md promises, exactly."""
 
 import datetime as dt
 import io

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.metrics import Cohort, discharges, in_treatment, in_treatment_by
+from reporting.metrics import Cohort, discharges, in_treatment, in_treatment_by
 from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.metrics import Cohort, funnel, step_referrals
+from reporting.metrics import Cohort, funnel, step_referrals
 from tests.dates import LITERAL_DAY
 from tests.factories import AppointmentFactory, EpisodeFactory, ReferralFactory
 
@@ -142,7 +142,7 @@ def test_an_empty_cohort_gives_zeros_and_no_medians(db):
 
 
 def test_every_count_equals_the_length_of_the_list_behind_it(cohort):
-    from services.metrics import FUNNEL_STEPS
+    from reporting.metrics import FUNNEL_STEPS
 
     c, _refs = cohort
     detail = funnel(c, detail=True)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.metrics import Cohort, intensity, intensity_by
+from reporting.metrics import Cohort, intensity, intensity_by
 from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory, UserFactory
 

@@ -7,7 +7,7 @@ import statistics
 import pytest
 from scipy import stats
 
-from services.metrics import Cohort, agreement, outcome_change, outcomes
+from reporting.metrics import Cohort, agreement, outcome_change, outcomes
 from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, OutcomeFormFactory, ReferralFactory
 

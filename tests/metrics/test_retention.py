@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from services.metrics import Cohort, retention, step_episodes, survival
+from reporting.metrics import Cohort, retention, step_episodes, survival
 from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory
 

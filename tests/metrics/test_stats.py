@@ -8,10 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from services.metrics.stats import mcnemar_exact_p, t_interval, wilcoxon_p
-from tests.dates import LITERAL_DAY
-
-pytestmark = pytest.mark.today(LITERAL_DAY)
+from reporting.metrics.stats import mcnemar_exact_p, t_interval, wilcoxon_p
 
 
 def _hist(values):

@@ -49,7 +49,7 @@ def test_it_never_redirects_off_site(client_as, alice, episode_a):
 
 
 def errors_of(response) -> dict:
-    assert response.status_code == 400
+    assert response.status_code == 422
     return response.context["form"].errors
 
 

@@ -92,7 +92,7 @@ def test_saving_survives_a_redis_outage_and_the_flags_catch_up(
             form_post(timepoint="baseline", form_date=started.start_date),
         )
         timed(web.post, reverse("outcomes:form_create", args=[due.pk]), form_post())
-        # Contacts (engineer H5's logger).
+        # Contacts.
         for episode, day in ((overdue, 1), (started, 0)):
             url = reverse("keywork:contact_new", args=[episode.pk])
             timed(web.post, url, contact_post(days_ago(day)))

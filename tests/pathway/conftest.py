@@ -56,16 +56,17 @@ def start(referral, keyworker, *, on=None, tier=3, planned_days=None):
         tier=tier,
         keyworker=keyworker,
         start_date=on or referral.referral_date + dt.timedelta(days=7),
-        started_by=keyworker,
+        acting_user=keyworker,
         planned_days=planned_days,
     )
 
 
-def discharge(episode, *, on=None, reason="dropped_out"):
+def discharge(episode, *, on=None, reason="dropped_out", by=None):
     return episode_actions.episode_discharge(
         episode=episode,
         end_date=on or timezone.localdate(),
         discharge_reason=DischargeReason.objects.get(pk=reason),
+        acting_user=by or episode.keyworker,
     )
 
 

@@ -270,7 +270,7 @@ def test_only_a_manager_of_the_service_reallocates(client_as, alice, erin, in_tr
         c.post(f"/episodes/{in_treatment.pk}/reassign/", {"keyworker": erin.pk}).status_code == 404
     )
     with pytest.raises(ValidationError):
-        actions.episode_reassign(episode=in_treatment, keyworker=erin, reassigned_by=alice)
+        actions.episode_reassign(episode=in_treatment, keyworker=erin, acting_user=alice)
     in_treatment.refresh_from_db()
     assert in_treatment.keyworker == alice
 
@@ -282,6 +282,19 @@ def test_an_episode_is_reallocated_only_within_its_service(client_as, bob, charl
     assert response.status_code == 422
     assert 'id="id_keyworker_error"' in response.content.decode()
     with pytest.raises(ValidationError):
-        actions.episode_reassign(episode=in_treatment, keyworker=charlie, reassigned_by=bob)
+        actions.episode_reassign(episode=in_treatment, keyworker=charlie, acting_user=bob)
     in_treatment.refresh_from_db()
     assert in_treatment.keyworker.username == "alice"
+
+
+def test_only_staff_of_the_episodes_service_discharge_it(in_treatment, charlie, bob, signals):
+    with pytest.raises(ValidationError, match="a service you work in"):
+        discharge(in_treatment, by=charlie)
+    in_treatment.refresh_from_db()
+    assert in_treatment.is_open
+    assert signals == []
+
+    discharge(in_treatment, by=bob)  # the service's manager may
+    in_treatment.refresh_from_db()
+    assert not in_treatment.is_open
+    assert signals == [("ended", in_treatment.pk, True)]

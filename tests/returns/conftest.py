@@ -130,8 +130,8 @@ def eve(service_b):
 @pytest.fixture
 def built_return(dora, seeded, django_capture_on_commit_callbacks):
     """Dora's 2026Q1 return, built through the action and its task."""
-    from services.returns.actions import quarterly_return_request
-    from services.returns.quarters import Quarter
+    from reporting.returns.actions import quarterly_return_request
+    from reporting.returns.quarters import Quarter
 
     with django_capture_on_commit_callbacks(execute=True):
         qr = quarterly_return_request(commissioner=dora, quarter=Quarter(2026, 1))

@@ -7,14 +7,14 @@ import json
 import pytest
 from django.core.management import call_command
 
-from services.metrics import discharges, funnel_by, in_treatment
-from services.metrics.cohort import Cohort
-from services.metrics.returns_extra import referrals_by_service_and
-from services.returns.build import ALL, build_return, raw_figures, return_row
-from services.returns.build import breakdowns as breakdown_rows
-from services.returns.disclosure import SUPPRESSED, publish_count, round_count
-from services.returns.layout import build_layout
-from services.returns.quarters import Quarter
+from reporting.metrics import discharges, funnel_by, in_treatment
+from reporting.metrics.cohort import Cohort
+from reporting.metrics.returns_extra import referrals_by_service_and
+from reporting.returns.build import ALL, build_return, raw_figures, return_row
+from reporting.returns.build import breakdowns as breakdown_rows
+from reporting.returns.disclosure import SUPPRESSED, publish_count, round_count
+from reporting.returns.layout import build_layout
+from reporting.returns.quarters import Quarter
 from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory, UserFactory
 

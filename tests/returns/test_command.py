@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from services.returns.build import build_return
-from services.returns.quarters import Quarter
-from services.returns.writers import csv_rows
+from reporting.returns.build import build_return
+from reporting.returns.quarters import Quarter
+from reporting.returns.writers import csv_rows
 from tests.dates import LITERAL_DAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]

@@ -118,7 +118,7 @@ def test_no_page_or_file_a_commissioner_reaches_names_a_client(
     client = client_as(dora)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/returns/", {"quarter": "2026Q1"})
-    from services.models import QuarterlyReturn
+    from reporting.models import QuarterlyReturn
 
     qr = QuarterlyReturn.objects.get(commissioner=dora)
     assert qr.state == "done"

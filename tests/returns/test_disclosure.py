@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from services.returns.disclosure import (
+from reporting.returns.disclosure import (
     SUPPRESSED,
     DisclosurePolicy,
     Group,

@@ -7,8 +7,8 @@ import io
 import pytest
 
 from clients.models import AccessEvent
-from services.models import DownloadKind, ReportDownload
-from services.returns.extract import COLUMNS, extract_rows
+from reporting.models import DownloadKind, ReportDownload
+from reporting.returns.extract import COLUMNS, extract_rows
 from tests.dates import LITERAL_DAY
 from tests.factories import (
     AppointmentFactory,
@@ -194,7 +194,7 @@ def test_formula_like_cells_are_neutralised_in_the_extract(service_a):
     client.save()
     referral = ReferralFactory(client=client, service=service_a, referral_date=dt.date(2026, 2, 1))
     EpisodeFactory(referral=referral, keyworker=kw)
-    from services.returns.extract import extract_csv
+    from reporting.returns.extract import extract_csv
 
     text = extract_csv(
         extract_rows(service=service_a, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))

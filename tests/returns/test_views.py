@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from clients.models import AccessEvent
-from services.models import DownloadKind, QuarterlyReturn, ReportDownload, ReturnState
-from services.returns import actions
-from services.returns.quarters import Quarter
+from reporting.models import DownloadKind, QuarterlyReturn, ReportDownload, ReturnState
+from reporting.returns import actions
+from reporting.returns.quarters import Quarter
 from tests.dates import LITERAL_DAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]

@@ -7,13 +7,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from services.returns.build import build_return
-from services.returns.cells import neutralise
-from services.returns.quarters import Quarter
-from services.returns.writers import csv_bytes, xlsx_bytes
-from tests.dates import LITERAL_DAY
-
-pytestmark = pytest.mark.today(LITERAL_DAY)
+from reporting.returns.build import build_return
+from reporting.returns.cells import neutralise
+from reporting.returns.quarters import Quarter
+from reporting.returns.writers import csv_bytes, xlsx_bytes
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "returns"
 SHEETS = ["Cover", "Measures by service", "Breakdowns"]

@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from clients.models import Referral
 from nectos.db_router import REPLICA, reads_as_of, replica_reads
-from services.dashboards import actions as dashboard_actions
-from services.dashboards.quarters import Quarter as DashboardQuarter
-from services.models import QuarterlyReturn, ReturnState
-from services.returns import actions as return_actions
-from services.returns.quarters import Quarter
+from reporting.dashboards import actions as dashboard_actions
+from reporting.dashboards.quarters import Quarter as DashboardQuarter
+from reporting.models import QuarterlyReturn, ReturnState
+from reporting.returns import actions as return_actions
+from reporting.returns.quarters import Quarter
 from tests.conftest import seed_all_code_lists
 from tests.dates import LITERAL_DAY
 from tests.factories import ReferralFactory
@@ -72,7 +72,7 @@ def test_a_snapshot_reads_its_figures_on_the_replica(connected_replica, service_
     snapshot.refresh_from_db()
     assert snapshot.state == "done" and snapshot.data["funnel"]["referred"] == 1
     assert len(on_replica) > 5
-    # The raw SQL of services.metrics.sql follows the queryset there too.
+    # The raw SQL of reporting.metrics.sql follows the queryset there too.
     assert any(q["sql"].startswith("SELECT") and ") s" in q["sql"] for q in on_replica)
     # Its own bookkeeping (progress, the stored figures) went to the primary.
     assert not any(q["sql"].startswith(("UPDATE", "INSERT")) for q in on_replica)

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from services.dashboards import actions
-from services.dashboards.quarters import Quarter
-from services.dashboards.queries import newest_changes
+from reporting.dashboards import actions
+from reporting.dashboards.quarters import Quarter
+from reporting.dashboards.queries import newest_changes
 from services.models import Service
 from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory

@@ -24,7 +24,7 @@ def enrolled(db):
     (device, codes)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from services.security.actions import recovery_codes_replace
+    from security.actions import recovery_codes_replace
 
     def enrol(user):
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)

@@ -5,7 +5,8 @@ from django.db import connection, transaction
 from django.db.utils import InternalError
 from django.test import RequestFactory
 
-from clients.audit import client_records, record_access
+from audit.access import client_records
+from clients.access_log import record_access
 from clients.models import AccessEvent, AccessKind, Client
 from tests.factories import (
     AppointmentFactory,

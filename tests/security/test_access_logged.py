@@ -1,6 +1,6 @@
 """Every page about one client (its URL names the client or one of their
 records) writes exactly one access event for that client when it shows who
-they are (clients.audit.record_client_page). Lists of many clients (caseload, registers)
+they are (clients.access_log.record_client_page). Lists of many clients (caseload, registers)
 show initials and reference only and are not logged per client; exports and
 downloads of them are (docs/security.md)."""
 
@@ -75,7 +75,7 @@ def test_every_page_showing_a_client_records_the_access(
                     twice.append(f"{pattern.name} as {persona}: {recorded} events")
             break
     assert {"keywork:record", "keywork:episode_contacts", "outcomes:episode"} <= set(logged)
-    assert not unlogged, "call clients.audit.record_client_page() in:\n" + "\n".join(unlogged)
+    assert not unlogged, "call clients.access_log.record_client_page() in:\n" + "\n".join(unlogged)
     assert not twice, "one access event per request:\n" + "\n".join(twice)
 
 
@@ -133,7 +133,7 @@ def test_every_download_records_the_access(
         if recorded and pattern.name in DOWNLOADS_NOT_YET_LOGGED:
             fixed.append(pattern.name)
     assert {"audit:subject_access", "returns:download"} <= set(downloads), downloads
-    assert not unlogged, "call clients.audit.record_access() in:\n" + "\n".join(unlogged)
+    assert not unlogged, "call clients.access_log.record_access() in:\n" + "\n".join(unlogged)
     assert not fixed, f"now recorded, take out of DOWNLOADS_NOT_YET_LOGGED: {fixed}"
 
 
@@ -155,7 +155,7 @@ def events_of(user):
 
 
 def test_a_page_writes_one_event_however_often_it_asks(alice, contact_a):
-    from clients.audit import record_client_page
+    from clients.access_log import record_client_page
     from tests.security.test_access_audit import request_as
 
     client = contact_a.episode.referral.client

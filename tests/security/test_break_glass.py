@@ -87,7 +87,7 @@ def test_the_notice_goes_through_celery_with_ids_only(
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):
-    from services.security import tasks
+    from audit import tasks
 
     sent = []
     monkeypatch.setattr(tasks.break_glass_notify, "delay", lambda *a, **k: sent.append((a, k)))
@@ -178,7 +178,7 @@ def test_only_managers_have_a_break_glass_log(request, client_as, persona):
 def test_the_break_glass_log_runs_a_fixed_number_of_queries(
     client_as, charlie, bob, service_a, client_a, django_assert_max_num_queries
 ):
-    from clients.audit import record_access
+    from clients.access_log import record_access
     from tests.security.test_access_audit import request_as
 
     for _ in range(25):

@@ -3,7 +3,7 @@ import pghistory.models
 import pytest
 from django.apps import apps
 
-from clients.audit import RECORD_APPS, client_records
+from audit.access import RECORD_APPS, client_records
 from clients.models import Client, Referral
 from tests.factories import EpisodeFactory, ReferralFactory
 
@@ -29,7 +29,7 @@ def tracked_models() -> set[type]:
 
 
 def test_every_clinical_record_reachable_from_a_client_keeps_its_history():
-    from clients.audit import _pointers_to, _record_models
+    from audit.access import _pointers_to, _record_models
 
     record_models = set(_record_models())
     reachable, queue = {Client}, [Client]

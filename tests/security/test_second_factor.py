@@ -7,8 +7,8 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from services.security.actions import second_factor_reset
-from services.security.models import UserSession
+from security.actions import second_factor_reset
+from security.models import UserSession
 from tests.browser.conftest import PASSWORD
 from tests.security.conftest import totp_code, unthrottle
 

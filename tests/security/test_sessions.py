@@ -3,8 +3,8 @@ import time
 import pytest
 from django.test import Client
 
-from services.security.models import UserSession, session_handle
-from services.security.sessions import SIGNED_IN_AT
+from security.models import UserSession, session_handle
+from security.sessions import SIGNED_IN_AT
 from tests.browser.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_the_account_page_runs_a_fixed_number_of_queries(alice, django_assert_ma
 
 
 def test_expired_sessions_leave_the_table_each_night(alice, settings):
-    from services.security.tasks import sessions_clear_expired
+    from security.tasks import sessions_clear_expired
 
     signed_in(alice)
     fresh = signed_in(alice)

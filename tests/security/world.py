@@ -110,7 +110,7 @@ def build_place(service, keyworker, commissioner, *, manager=None, marker: str =
         o["drop_in_attendance"] = _model("keywork.DropInAttendance").objects.create(
             session=o["drop_in_session"], client=o["client"], recorded_by=keyworker
         )
-    if QuarterlyReturn := _model("services.QuarterlyReturn"):
+    if QuarterlyReturn := _model("reporting.QuarterlyReturn"):
         from django.core.files.base import ContentFile
 
         qr = QuarterlyReturn(commissioner=commissioner, quarter="2026Q3", state="done")
@@ -118,12 +118,12 @@ def build_place(service, keyworker, commissioner, *, manager=None, marker: str =
         qr.save()
         qr.services.add(service)
         o["quarterly_return"] = qr
-    if ImportJob := _model("services.ImportJob"):
+    if ImportJob := _model("interchange.ImportJob"):
         # An uploaded bundle belongs to whoever uploaded it.
         o["import_job"] = ImportJob.objects.create(
             created_by=manager or keyworker, state="failed", report={"problems": []}
         )
-    if DashboardSnapshot := _model("services.DashboardSnapshot"):
+    if DashboardSnapshot := _model("reporting.DashboardSnapshot"):
         o["snapshot"] = DashboardSnapshot.objects.create(
             service=service,
             period_start=dt.date(2026, 7, 1),

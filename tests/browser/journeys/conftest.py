@@ -95,9 +95,9 @@ def journey(page):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo's five services and staff (services/demo.py), so that the
+    """The demo's five services and staff (interchange/demo.py), so that the
     pictures show what `make demo` shows; everyone's password is the demo's."""
-    from services.demo import demo_services_and_staff
+    from interchange.demo import demo_services_and_staff
     from services.models import Service, User
 
     demo_services_and_staff()

@@ -136,8 +136,8 @@ def product(service_a, service_b, alice, bob, charlie, dora, admin_user, setting
     from django.utils import timezone
 
     from outcomes.actions import followups_sweep
-    from services.returns.actions import quarterly_return_request
-    from services.returns.quarters import Quarter
+    from reporting.returns.actions import quarterly_return_request
+    from reporting.returns.quarters import Quarter
     from tests.dashboards.conftest import build_cohort
     from tests.security.world import build_world
 

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from services.dashboards.quarters import Quarter
-from services.demo import DEMO_PASSWORD
-from services.models import QuarterlyReturn
+from interchange.demo import DEMO_PASSWORD
+from reporting.dashboards.quarters import Quarter
+from reporting.models import QuarterlyReturn
 from tests.browser.journeys.seeds import in_treatment, seed_quarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,11 +9,11 @@ import datetime as dt
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from interchange.demo import DEMO_PASSWORD
 from keywork.actions.groups import group_enrol, group_session_create
 from keywork.models import Contact, KeyworkAppointment
 from outcomes.actions import followups_sweep
 from outcomes.models import FollowUp, OutcomeForm
-from services.demo import DEMO_PASSWORD
 from tests.browser.journeys.seeds import in_treatment, today
 from tests.security.conftest import totp_code
 

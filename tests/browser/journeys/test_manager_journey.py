@@ -13,10 +13,10 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 
 from clients.models import AccessEvent, AccessKind
+from interchange.demo import DEMO_PASSWORD
 from keywork.models import Episode
-from services.dashboards.quarters import Quarter
-from services.demo import DEMO_PASSWORD
-from services.metrics import Cohort, funnel
+from reporting.dashboards.quarters import Quarter
+from reporting.metrics import Cohort, funnel
 from tests.browser.journeys.seeds import in_treatment, seed_quarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

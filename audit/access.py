@@ -1,0 +1,228 @@
+"""The access audit's reads: who opened which client record, the subject
+access document, and the break-glass view. Writing an access event is
+clients.access_log's (every page about one client calls it)."""
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from pghistory.models import Event
+
+from clients.access_log import record_access
+from clients.models import AccessEvent, AccessKind, Client, Referral
+from nectos import clock
+from services.models import Service
+
+log = logging.getLogger("nectos.audit")
+
+# Apps whose models hold a client's record (their SAR download and the
+# break-glass view walk every model reachable from Client in these).
+RECORD_APPS = ("clients", "keywork", "outcomes")
+
+
+# --- Reads ----------------------------------------------------------------
+
+
+def access_events_for(client: Client) -> models.QuerySet:
+    return AccessEvent.objects.filter(client=client).select_related("user", "service")
+
+
+def managed_client(user, key) -> Client:
+    """A client with a referral to a service the user manages, or 404."""
+    managed = Service.objects.managed_by(user)
+    try:
+        return Client.objects.filter(
+            Exists(Referral.objects.filter(client=OuterRef("pk"), service__in=managed))
+        ).get(key=key)
+    except (Client.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("No such client") from exc
+
+
+def _record_models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in RECORD_APPS
+        and not issubclass(model, Event)
+        and model is not AccessEvent
+    ]
+
+
+def client_records(client: Client) -> dict[type[models.Model], models.QuerySet]:
+    """Every row in the record apps that belongs to this client: the client,
+    then whatever points at it, then whatever points at those, and so on.
+    One query per model reached, whatever the amount of data."""
+    record_models = set(_record_models())
+    found: dict[type[models.Model], set] = {Client: {client.pk}}
+    queue: list[type[models.Model]] = [Client]
+    while queue:
+        parent = queue.pop(0)
+        parent_ids = found[parent]
+        for field in _pointers_to(parent, record_models):
+            model = field.model
+            ids = set(
+                model._default_manager.filter(**{f"{field.name}__in": parent_ids}).values_list(
+                    "pk", flat=True
+                )
+            )
+            if not ids - found.get(model, set()):
+                continue
+            found[model] = found.get(model, set()) | ids
+            queue.append(model)
+    return {
+        model: model._default_manager.filter(pk__in=ids).order_by("pk")
+        for model, ids in found.items()
+    }
+
+
+def _pointers_to(parent: type[models.Model], record_models: Iterable) -> list[models.Field]:
+    """Foreign keys and one-to-ones in record models that point at `parent`."""
+    fields = []
+    for model in record_models:
+        for field in model._meta.concrete_fields:
+            if (
+                field.is_relation
+                and field.related_model is parent
+                and (field.many_to_one or field.one_to_one)
+            ):
+                fields.append(field)
+    return fields
+
+
+def subject_access_document(client: Client, *, generated_by) -> dict:
+    """All of a client's records and the list of who accessed them, for a
+    subject access request (UK GDPR article 15)."""
+    records = {}
+    for model, queryset in sorted(client_records(client).items(), key=lambda kv: kv[0]._meta.label):
+        rows = serializers.serialize("python", queryset)
+        records[model._meta.label] = [{"id": row["pk"], **row["fields"]} for row in rows]
+    access = [
+        {
+            "at": event.at,
+            "who": str(event.user),
+            "role": event.role,
+            "service": event.service.name if event.service else "",
+            "what": event.get_kind_display(),
+            "reason": event.reason,
+            "request_id": event.request_id,
+        }
+        for event in access_events_for(client).order_by("at", "pk")
+    ]
+    return {
+        "document": "Subject access request: all records held about one client",
+        "generated_at": clock.now(),
+        "generated_by": str(generated_by),
+        "records": records,
+        "access_log": access,
+    }
+
+
+def subject_access_json(client: Client, *, generated_by) -> str:
+    return json.dumps(
+        subject_access_document(client, generated_by=generated_by),
+        cls=DjangoJSONEncoder,
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+# --- Break-glass ------------------------------------------------------------
+
+
+def find_client_for_break_glass(
+    *, reference: str = "", initials: str = "", date_of_birth: dt.date | None = None
+) -> Client | None:
+    """Exactly one client matched on the reference, or on initials and date
+    of birth together; None when nothing or more than one matches."""
+    if reference:
+        matches = Client.objects.filter(reference__iexact=reference.strip())
+    elif initials and date_of_birth:
+        matches = Client.objects.filter(
+            initials=initials.strip().upper(), date_of_birth=date_of_birth
+        )
+    else:
+        return None
+    found = list(matches[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def break_glass_open(*, request: HttpRequest, client: Client, reason: str) -> AccessEvent:
+    """Open a record outside the user's services: logged as break-glass with
+    the reason, and the managers of the client's services are told (by id,
+    through Celery, with no client identifier in the message)."""
+    with transaction.atomic():
+        visible = Client.objects.visible_to(request.user).filter(pk=client.pk).exists()
+        if visible:
+            return record_access(request=request, client=client, kind=AccessKind.VIEW)
+        event = record_access(request=request, client=client, reason=reason)
+        service_ids = sorted(
+            set(Referral.objects.filter(client=client).values_list("service_id", flat=True))
+        )
+        transaction.on_commit(lambda: _queue_notice(request.user.pk, service_ids))
+    log.info("break-glass access event_id=%s user_id=%s", event.pk, request.user.pk)
+    return event
+
+
+def _queue_notice(user_id: int, service_ids: list[int]) -> None:
+    from audit.tasks import break_glass_notify
+
+    break_glass_notify.delay(user_id, service_ids)
+
+
+_HIDDEN_FIELDS = {"id", "key"}
+
+
+def _display(obj: models.Model, field: models.Field, loaded: set[str]) -> str:
+    value = getattr(obj, field.attname)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    if field.is_relation:
+        if field.name in loaded:
+            return str(getattr(obj, field.name))
+        return f"#{value}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y")
+    return str(value)
+
+
+def record_sections(client: Client) -> list[dict]:
+    """The client's records as titled tables of labels and values, for the
+    read-only break-glass view. Code lists, services and staff are joined in;
+    other links show as #id. One query per model, whatever the data."""
+    from django.contrib.auth import get_user_model
+
+    from clients.models import CodeList
+
+    user_model = get_user_model()
+    position = {model: i for i, model in enumerate(_record_models())}
+    sections = []
+    records = client_records(client)
+    for model in sorted(records, key=lambda m: (RECORD_APPS.index(m._meta.app_label), position[m])):
+        fields = [f for f in model._meta.concrete_fields if f.name not in _HIDDEN_FIELDS]
+        loaded = {
+            f.name
+            for f in fields
+            if f.is_relation
+            and (issubclass(f.related_model, CodeList) or f.related_model in (user_model, Service))
+        }
+        rows = [
+            [(str(f.verbose_name).capitalize(), _display(obj, f, loaded)) for f in fields]
+            for obj in records[model].select_related(*loaded)
+        ]
+        sections.append({"title": str(model._meta.verbose_name_plural).capitalize(), "rows": rows})
+    return sections

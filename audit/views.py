@@ -1,0 +1,102 @@
+"""The access audit pages: who looked at a client's record (managers), the
+subject access download (managers), break-glass access (clinical staff) and
+its log (managers). Thin: scoped fetch, one action, render."""
+
+from http import HTTPStatus
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit import access as audit
+from audit.forms import BreakGlassForm, FromSearchForm
+from clients.models import AccessEvent, AccessKind
+from nectos import clock
+from services.models import Service
+
+PAGE_SIZE = 100
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
+def client_access(request: HttpRequest, key) -> HttpResponse:
+    client = audit.managed_client(request.user, key)
+    audit.record_access(request=request, client=client)
+    page = _page(request, audit.access_events_for(client))
+    return render(request, "audit/client_access.html", {"client": client, "page": page})
+
+
+@require_GET
+def subject_access(request: HttpRequest, key) -> HttpResponse:
+    client = audit.managed_client(request.user, key)
+    audit.record_access(
+        request=request,
+        client=client,
+        file_label="Subject access request download",
+        kind=AccessKind.DOWNLOAD,
+    )
+    body = audit.subject_access_json(client, generated_by=request.user)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"subject-access-request-{clock.today():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    if not Service.objects.clinical_for(request.user).exists():
+        raise Http404("No such page")
+    if request.method == "POST" and "from_search" in request.POST:
+        # A search of the user's own services found nothing: start the form
+        # from what they searched for; the reason is theirs to give.
+        initial = FromSearchForm(request.POST).initial_for_break_glass()
+        form = BreakGlassForm(initial=initial)
+        form.focus_what_is_missing()
+        return render(request, "audit/break_glass.html", {"form": form})
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            client = audit.find_client_for_break_glass(
+                reference=data["reference"],
+                initials=data["initials"],
+                date_of_birth=data["date_of_birth"],
+            )
+            if client is not None:
+                event = audit.break_glass_open(
+                    request=request, client=client, reason=data["reason"]
+                )
+                sections = audit.record_sections(client)
+                return render(
+                    request,
+                    "audit/break_glass_record.html",
+                    {"client": client, "event": event, "sections": sections},
+                )
+            form.add_error(
+                None,
+                "No single client matches. Check the reference with the client's service, "
+                "or give initials and date of birth exactly as they hold them.",
+            )
+        return render(
+            request,
+            "audit/break_glass.html",
+            {"form": form},
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
+    return render(request, "audit/break_glass.html", {"form": form})
+
+
+@require_GET
+def break_glass_log(request: HttpRequest) -> HttpResponse:
+    if not Service.objects.managed_by(request.user).exists():
+        raise Http404("No such page")
+    events = (
+        AccessEvent.objects.visible_to(request.user)
+        .filter(kind=AccessKind.BREAK_GLASS)
+        .select_related("user", "service", "client")
+    )
+    return render(request, "audit/break_glass_log.html", {"page": _page(request, events)})

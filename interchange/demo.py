@@ -1,0 +1,102 @@
+"""The demo's services and staff: five services shaped like the study's
+(one Tier 4 residential), with staff in every role."""
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from interchange.synthetic import ServiceProfile
+from services.models import Membership, Role, Service, User
+
+DEMO_PASSWORD = "nectos-demo-2026"  # noqa: S105 (demo only, printed by make demo)
+
+# code, name, tier, open-access drop-in, day programme weeks
+SERVICES = [
+    ("NTH", "Northgate Stimulant Service", 3, True, None),
+    ("EST", "Eastside Crack Team", 3, False, None),
+    ("STH", "Southbank Open Access", 2, True, None),
+    ("WST", "Westway Day Programme", 3, False, 12),
+    ("RES", "Riverside Residential", 4, False, None),
+]
+
+# username, full name, [(service code, role)], superuser
+STAFF = [
+    ("alice", "Alice Adeyemi", [("NTH", Role.KEYWORKER)], False),
+    ("bob", "Bob Brennan", [("NTH", Role.MANAGER)], False),
+    ("charlie", "Charlie Chen", [("EST", Role.KEYWORKER)], False),
+    ("dora", "Dora Dalton", [(code, Role.COMMISSIONER) for code, *_ in SERVICES], False),
+    ("admin", "Ada Administrator", [], True),
+    ("erin", "Erin Evans", [("NTH", Role.KEYWORKER)], False),
+    ("femi", "Femi Fashola", [("EST", Role.MANAGER)], False),
+    ("gita", "Gita Gupta", [("STH", Role.KEYWORKER)], False),
+    ("harry", "Harry Hughes", [("STH", Role.MANAGER)], False),
+    ("isla", "Isla Irving", [("WST", Role.KEYWORKER)], False),
+    ("jonah", "Jonah James", [("WST", Role.MANAGER)], False),
+    ("kemi", "Kemi Kolade", [("RES", Role.KEYWORKER)], False),
+    ("liam", "Liam Lowe", [("RES", Role.MANAGER)], False),
+    ("maya", "Maya Moss", [("EST", Role.KEYWORKER)], False),
+]
+
+
+@transaction.atomic
+def demo_services_and_staff() -> None:
+    services = {}
+    for code, name, tier, drop_in, weeks in SERVICES:
+        services[code], _ = Service.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "tier": tier,
+                "open_access_drop_in": drop_in,
+                "day_programme_weeks": weeks,
+            },
+        )
+    # One hash for everyone: the password is shared anyway, and hashing it
+    # fourteen times would be most of the demo's loading time.
+    password = make_password(DEMO_PASSWORD)
+    for username, full_name, roles, superuser in STAFF:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "email": f"{username}@demo.invalid",
+                "is_superuser": superuser,
+                "is_staff": superuser,
+            },
+        )
+        if created or not user.has_usable_password():
+            user.password = password
+            user.save(update_fields=["password"])
+        for code, role in roles:
+            Membership.objects.update_or_create(
+                user=user, service=services[code], defaults={"role": role}
+            )
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    rows = []
+    for username, _full_name, roles, superuser in STAFF[:5]:
+        if superuser:
+            what = "administrator"
+        else:
+            codes = ", ".join(code for code, _ in roles)
+            what = f"{Role(roles[0][1]).label.lower()} ({codes})"
+        rows.append((username, what))
+    return rows
+
+
+def demo_profiles():
+    """The shape of each demo service's three years (interchange.synthetic)."""
+    return [
+        # The study's most intensive service: keywork every ~4 days.
+        ServiceProfile(
+            "NTH", 3, 800, [("alice", 0.68), ("erin", 0.32)], 3.3, open_access=True,
+            group_weekdays=(3,),
+        ),
+        # No open access: a waiting list, and keywork every ~10 days.
+        ServiceProfile("EST", 3, 460, [("charlie", 0.5), ("maya", 0.5)], 9.6),
+        ServiceProfile("STH", 2, 440, [("gita", 1.0)], 9.5, open_access=True, group_weekdays=(1,)),
+        ServiceProfile("WST", 3, 300, [("isla", 1.0)], 10.6, programme_weeks=12),
+        ServiceProfile(
+            "RES", 4, 170, [("kemi", 1.0)], 11.5, group_weekdays=(0,), planned_days=(84, 84, 56, 42)
+        ),
+    ]  # fmt: skip

@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from services.models import Service
+
+
+class Command(BaseCommand):
+    help = (
+        "Load deterministic NECTOS-shaped demo data: five services with staff in every role "
+        "and three years of pathway records, written as a bundle and imported through "
+        "import_bundle. --scale national bulk-loads 150 services instead (docs/interchange.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds services (a second `make demo`).",
+        )
+        parser.add_argument("--scale", choices=["demo", "national"], default="demo")
+
+    def handle(self, *args, seed: int, if_empty: bool, scale: str, **options):
+        if if_empty and Service.objects.exists():
+            self.stdout.write("Demo data already loaded; reusing it.")
+            return
+        if scale == "national":
+            from interchange.national import generate_national
+
+            for line in generate_national(seed=seed, log=self.stdout.write):
+                self.stdout.write(line)
+            return
+        from interchange.generate import generate_demo
+
+        report = generate_demo(seed=seed)
+        for line in report.lines():
+            self.stdout.write(line)
+        if not report.ok:
+            raise CommandError("the demo bundle did not import (see above)")
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {seed})."))

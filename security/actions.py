@@ -1,0 +1,129 @@
+"""Writes for sign-in and sessions: each one transaction, keyword-only."""
+
+import hashlib
+import logging
+import secrets
+
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nectos import clock
+from security.models import UserSession, session_handle
+
+log = logging.getLogger("nectos.security")
+
+RECOVERY_CODE_COUNT = 10
+_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def recovery_code_digest(code: str) -> str:
+    """Recovery codes are kept only as a digest, like passwords: a copy of
+    the database does not hand out second factors."""
+    normal = "".join(ch for ch in code.lower() if ch.isalnum())
+    return hashlib.sha256(f"nectos-recovery:{normal}".encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def sessions_end_all(*, user, keep_session_key: str | None = None) -> int:
+    sessions = UserSession.objects.filter(user=user)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    count, _ = sessions.delete()
+    return count
+
+
+@transaction.atomic
+def session_end(*, user, handle: str) -> bool:
+    """End one of the user's own sessions, named by its public handle."""
+    keys = UserSession.objects.filter(user=user).values_list("session_key", flat=True)
+    for key in keys:
+        if session_handle(key) == handle:
+            UserSession.objects.filter(user=user, session_key=key).delete()
+            log.info("session ended by its user user_id=%s", user.pk)
+            return True
+    return False
+
+
+@transaction.atomic
+def totp_device_start(*, user) -> TOTPDevice:
+    """The unconfirmed authenticator being set up (one at a time)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, user, device_id: int, code: str) -> list[str] | None:
+    """Confirm the app by its first code. On success the new app replaces any
+    old one and fresh recovery codes are issued (returned once, kept hashed).
+    None when the code is wrong."""
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, pk=device_id, confirmed=False)
+        .first()
+    )
+    if device is None or not device.verify_token(code.strip().replace(" ", "")):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = recovery_codes_replace(user=user)
+    log.info("second factor enrolled user_id=%s", user.pk)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
+    return codes
+
+
+def second_factor_verify(*, user, code: str):
+    """The device that accepts the code, or None. Six digits go to the app,
+    anything else is tried as a recovery code (used up on success). Both are
+    throttled per device by django-otp (doubling delays after a failure)."""
+    code = code.strip().replace(" ", "")
+    with transaction.atomic():
+        if code.isdigit() and len(code) == 6:
+            devices = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+            token = code
+        else:
+            devices = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
+            token = recovery_code_digest(code)
+        for device in devices:
+            if device.verify_token(token):
+                return device
+    return None
+
+
+def second_factor_wait_seconds(*, user) -> int:
+    """Seconds until the throttle lets another code be tried (0 when free)."""
+    wait = 0
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user, confirmed=True):
+            allowed, data = device.verify_is_allowed()
+            if not allowed and data and data.get("locked_until"):
+                wait = max(wait, int((data["locked_until"] - clock.now()).total_seconds()) + 1)
+    return wait
+
+
+@transaction.atomic
+def second_factor_reset(*, user, by) -> None:
+    """An administrator's reset: the user's app and recovery codes go, their
+    sessions end, and at the next sign-in they enrol again."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end_all(user=user)
+    log.info("second factor reset user_id=%s by_user_id=%s", user.pk, by.pk)
