@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("clients.urls_audit")),
     path("", include("keywork.urls")),
     path("", include("outcomes.urls")),
+    path("", include("contingency.urls")),
     path("dashboards/", include("services.dashboards.urls")),
     path("returns/", include("services.returns.urls")),
     path("imports/", include("services.interchange.urls")),
