@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from contingency import vouchers
 from contingency.models import CMPlan, DrugTest
 from nectos import clock
-from services.models import Service
 
 
 @dataclass
@@ -40,6 +39,8 @@ def plan_summary(plan: CMPlan, today: dt.date | None = None) -> PlanSummary:
     issued = sum((v.amount for v in plan.vouchers.all()), vouchers.ZERO)
     earned = vouchers.earned(priced)
     run = vouchers.current_run(priced)
+    for p in priced:
+        p.week = (p.test.scheduled_date - plan.start_date).days // 7 + 1
     return PlanSummary(
         plan=plan,
         priced=priced,
@@ -81,12 +82,20 @@ def tests_due_on(episode_pks: list[int], day: dt.date) -> dict[int, DrugTest]:
     return {test.plan.episode_id: test for test in due.select_related("plan")}
 
 
-def todays_tests(user, service: Service, day: dt.date) -> list[DrugTest]:
-    """A service's tests scheduled for the day (recorded or not), scoped to
-    the user's services: one query."""
+def todays_tests(user, day: dt.date) -> list[DrugTest]:
+    """The tests scheduled for the day (recorded or not) in the services
+    where the user works with clients: one query."""
     return list(
         DrugTest.objects.visible_to(user)
-        .filter(plan__episode__referral__service=service, scheduled_date=day)
-        .select_related("plan__episode__referral__client", "plan__episode__keyworker")
-        .order_by("plan__episode__referral__client__initials", "pk")
+        .filter(scheduled_date=day)
+        .select_related(
+            "plan__episode__referral__client",
+            "plan__episode__referral__service",
+            "plan__episode__keyworker",
+        )
+        .order_by(
+            "plan__episode__referral__service__code",
+            "plan__episode__referral__client__initials",
+            "pk",
+        )
     )
