@@ -13,6 +13,7 @@ from nectos import clock
 from services.dashboards import figures
 from services.dashboards import presenters as p
 from services.dashboards.actions import snapshot_request
+from services.dashboards.cm import cm_section
 from services.dashboards.forms import PeriodForm
 from services.dashboards.queries import (
     dashboard_services,
@@ -151,6 +152,7 @@ def _dashboard_context(data: dict, link: p.Link) -> dict:
         },
         "did_not_attend_href": link("funnel:did_not_attend"),
         "started_unassessed_href": link("funnel:started_unassessed"),
+        "cm": cm_section(data),
     }
 
 
