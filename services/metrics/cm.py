@@ -82,7 +82,9 @@ def _money(amount: Decimal) -> float:
     return float(amount.quantize(Decimal("0.01")))
 
 
-def cm(cohort: Cohort) -> dict:
+def cm(cohort: Cohort, detail: bool = False) -> dict:
+    """The command's `cm` object; `detail=True` adds tests_done (scheduled
+    tests that are not pending: the base of share_negative)."""
     priced_plans = _priced_plans(cohort)
     scheduled = negative = missed = done = 0
     earned = vouchers.ZERO
@@ -101,7 +103,7 @@ def cm(cohort: Cohort) -> dict:
     issued = VoucherIssue.objects.filter(
         plan__in=cohort_plans(cohort), issued_date__lte=cohort.as_of
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    return {
+    figures = {
         "plans": len(priced_plans),
         "tests_scheduled": scheduled,
         "tests_negative": negative,
@@ -111,6 +113,9 @@ def cm(cohort: Cohort) -> dict:
         "earned": _money(earned),
         "issued": _money(issued),
     }
+    if detail:
+        figures["tests_done"] = done
+    return figures
 
 
 def cm_by_week(cohort: Cohort) -> list[dict]:
