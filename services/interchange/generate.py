@@ -10,6 +10,7 @@ from typing import Any
 from services.access import ADMIN
 from services.demo import SERVICES, STAFF, demo_profiles, demo_services_and_staff
 from services.interchange import synthetic
+from services.interchange.cm_synthetic import write_cm_files
 from services.interchange.importing import ImportReport, import_bundle
 from services.interchange.resources import (
     AppointmentResource,
@@ -138,6 +139,7 @@ def write_demo_bundle(folder: Path, *, seed: int) -> None:
         synthetic.Simulation(random.Random(seed), demo_profiles(), sink).run()
     finally:
         sink.close()
+    write_cm_files(folder, random.Random(seed), synthetic.AS_OF)
 
 
 def generate_demo(*, seed: int) -> ImportReport:

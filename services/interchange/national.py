@@ -25,6 +25,7 @@ from nectos import clock
 from outcomes.models import OutcomeForm
 from services.demo import DEMO_PASSWORD
 from services.interchange import synthetic
+from services.interchange.cm_synthetic import create_cm_plans
 from services.models import Membership, Role, Service, User
 
 TOWNS = [
@@ -328,6 +329,9 @@ def generate_national(
         for table in counts:
             cursor.execute(f'ANALYZE "{table}"')
     log(f"  analysed in {time.perf_counter() - t:.0f}s")
+    t = time.perf_counter()
+    plans = create_cm_plans(rng, synthetic.AS_OF)
+    log(f"  {plans:,} CM plans in {time.perf_counter() - t:.0f}s")
     if follow_ups:
         t = time.perf_counter()
         from outcomes.actions import followups_sweep
