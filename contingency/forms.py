@@ -1,5 +1,6 @@
 from django import forms
 
+from clients.forms import DateInput
 from clients.models import Substance
 from contingency.models import DEFAULT_WEEKS, SampleType, TestResult
 
@@ -13,7 +14,7 @@ class VoucherScheduleForm(forms.Form):
 
 
 class PlanStartForm(VoucherScheduleForm):
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(widget=DateInput())
     weeks = forms.IntegerField(
         initial=DEFAULT_WEEKS,
         min_value=1,
@@ -34,7 +35,7 @@ class TestRecordForm(forms.Form):
         help_text="Type n for negative, p positive, i invalid, r refused; Enter saves.",
     )
     sample = forms.ChoiceField(choices=SampleType.choices, initial=SampleType.URINE)
-    tested_date = forms.DateField(label="Test date", widget=forms.DateInput(attrs={"type": "date"}))
+    tested_date = forms.DateField(label="Test date", widget=DateInput())
     substances_positive = forms.MultipleChoiceField(
         label="Positive for",
         required=False,
@@ -50,17 +51,13 @@ class TestRecordForm(forms.Form):
 
 
 class TestMoveForm(forms.Form):
-    scheduled_date = forms.DateField(
-        label="New day", widget=forms.DateInput(attrs={"type": "date", "autofocus": True})
-    )
+    scheduled_date = forms.DateField(label="New day", widget=DateInput(attrs={"autofocus": True}))
 
 
 class VoucherIssueForm(forms.Form):
     amount = forms.DecimalField(label="Amount (£)", max_digits=7, decimal_places=2)
-    issued_date = forms.DateField(
-        label="Date issued", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_date = forms.DateField(label="Date issued", widget=DateInput())
 
 
 class PlanCloseForm(forms.Form):
-    closed_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = forms.DateField(label="End date", widget=DateInput())
