@@ -99,7 +99,13 @@ class CMPlanQuerySet(models.QuerySet):
         return self.filter(closed_on__isnull=True)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The dashboards ask what changed since a snapshot.
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="cmplanevent_created_idx")]},
+)
 class CMPlan(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="cm_plans")
     start_date = models.DateField()
@@ -157,7 +163,13 @@ class DrugTestQuerySet(models.QuerySet):
         return self.filter(plan__episode__referral__service__in=Service.objects.clinical_for(user))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The dashboards ask what changed since a snapshot.
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="drugtestevent_created_idx")]},
+)
 class DrugTest(models.Model):
     plan = models.ForeignKey(CMPlan, on_delete=models.CASCADE, related_name="tests")
     scheduled_date = models.DateField()
@@ -198,7 +210,15 @@ class VoucherIssueQuerySet(models.QuerySet):
         return self.filter(plan__episode__referral__service__in=Service.objects.clinical_for(user))
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The dashboards ask what changed since a snapshot.
+    meta={
+        "indexes": [models.Index(fields=["pgh_created_at"], name="voucherissueevent_created_idx")]
+    },
+)
 class VoucherIssue(models.Model):
     """Vouchers handed to the client (redeemed), against what they earned."""
 

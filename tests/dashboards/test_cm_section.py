@@ -15,6 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def plans(service_a, alice):
+    make_plans(service_a, alice)
+
+
+def make_plans(service_a, alice) -> None:
     """Two plans started in 2026 Q1 at service A, their tests in week 1; one
     test missed."""
     for n, results in enumerate((["negative", "negative", "positive"], ["", "negative"])):
@@ -52,3 +56,24 @@ def test_the_manager_sees_the_cm_figures_of_the_command(client_as, bob, plans, c
 def test_no_plan_says_so(client_as, bob, service_a, computed):
     body = computed(client_as(bob), "/dashboards/A/", PERIOD).content.decode()
     assert "No CM plan started in" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recorded_test_is_a_change_the_snapshot_covers(transactional_db, service_a, alice):
+    """Events are stamped with their transaction's start: this test commits as it goes."""
+    from contingency.actions import drug_test_record
+    from nectos import clock
+    from services.dashboards.queries import newest_changes
+    from services.models import Service
+    from tests.conftest import seed_all_code_lists
+
+    seed_all_code_lists()
+    make_plans(service_a, alice)
+    test = DrugTest.objects.filter(result="").first()
+    before = clock.now()
+    services = Service.objects.filter(pk=service_a.pk)
+    assert newest_changes(services, since=before)[service_a.pk] is None
+    drug_test_record(
+        acting_user=alice, test=test, result="negative", tested_date=test.scheduled_date
+    )
+    assert newest_changes(services, since=before)[service_a.pk] is not None
