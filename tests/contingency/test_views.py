@@ -187,3 +187,30 @@ def test_todays_list_runs_one_query_for_its_tests(
     with django_assert_max_num_queries(8):
         body = c.get(reverse("contingency:today")).content.decode()
     assert body.count("to record") == 5
+
+
+def test_the_record_runs_the_same_queries_whatever_the_plan_size(
+    client_as, alice, service_a, django_assert_max_num_queries
+):
+    from tests.contingency.conftest import make_episode
+
+    c = client_as(alice)
+    small_episode = make_episode(service_a, alice)
+    start_plan(small_episode, alice, weeks=1)
+    big_episode = make_episode(service_a, alice)
+    big = start_plan(big_episode, alice, days_ago=30, weeks=52)
+    set_tests(big, *((n, "negative") for n in range(30)))
+
+    def record(episode):
+        return reverse("keywork:record", args=[episode.referral.client.key])
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        c.get(record(small_episode))
+    # The record's own queries (tests/pathway/test_query_counts.py) and, for
+    # CM, the plans, their tests and their vouchers: three, whatever the size.
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = c.get(record(big_episode)).content.decode()
+    assert body.count("cm-test cm-negative") == 30
