@@ -150,3 +150,26 @@ def test_the_demo_gives_plans_to_a_share_of_crack_clients_and_those_who_stay_do_
             side[1] += 1
     assert done[True][1] and done[False][1]
     assert done[True][0] / done[True][1] > done[False][0] / done[False][1] + 0.1
+
+
+def test_an_episode_with_two_plans_keeps_one_open(tmp_path):
+    plans = [
+        ["E1", "2026-01-19", "2", "2.00", "1.00", "10.00"],
+        ["E1", "2026-03-02", "12", "2.00", "1.00", "10.00"],
+    ]
+    tests = [
+        ["E1", "2026-01-19", "2026-01-19", "urine", "negative", ""],
+        ["E1", "2026-03-02", "2026-03-02", "urine", "negative", ""],
+    ]
+    report = import_bundle(
+        cm_bundle(
+            tmp_path, **{"cm_plans.csv": plans, "drug_tests.csv": tests, "vouchers_issued.csv": []}
+        )  # fmt: skip
+    )
+    assert report.ok, report.lines()
+    first, second = CMPlan.objects.filter(episode__reference="E1").order_by("start_date")
+    assert str(first.closed_on) == "2026-03-01" and second.closed_on is None
+    assert [t.plan_id for t in DrugTest.objects.order_by("scheduled_date")] == [
+        first.pk,
+        second.pk,
+    ]
