@@ -128,6 +128,13 @@ def run(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
                 )
             )
             return None
+        if allowed is not None and episodes[ref][1] not in allowed:
+            problems.append(
+                Problem(
+                    file, line, "episode_ref", "the episode belongs to a service you do not manage"
+                )  # fmt: skip
+            )
+            return None
         plan = _plan_of(plans.get(ref, []), day)
         if plan is None:
             problems.append(

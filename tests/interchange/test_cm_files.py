@@ -173,3 +173,20 @@ def test_an_episode_with_two_plans_keeps_one_open(tmp_path):
         first.pk,
         second.pk,
     ]
+
+
+def test_a_manager_imports_cm_rows_of_their_own_services_only(tmp_path):
+    from services.interchange.importing import ImportScope
+
+    assert import_bundle(cm_bundle(tmp_path)).ok
+    rows = {
+        "cm_plans.csv": [],
+        "drug_tests.csv": [["E2", "2026-02-18", "2026-02-18", "urine", "negative", ""]],
+        "vouchers_issued.csv": [],
+    }
+    folder = write_bundle(tmp_path / "b", rows)
+    report = import_bundle(folder, scope=ImportScope(frozenset({"A"})))
+    assert [(p.file, p.line, p.column) for p in report.problems] == [
+        ("drug_tests.csv", 2, "episode_ref")
+    ]
+    assert "service you do not manage" in report.problems[0].reason
