@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from interchange import cm_checks
 from interchange.bundle import Problem
 from interchange.resources import RESOURCES
 from interchange.staging import execute, fetch
@@ -26,6 +27,7 @@ def run_all(*, scope: Any, today: dt.date, broken: set[str], present: set[str]) 
     problems += _episodes(allowed, broken)
     problems += _contacts(allowed, broken)
     problems += _outcomes(allowed, broken)
+    problems += cm_checks.run(allowed, broken)
     return problems
 
 

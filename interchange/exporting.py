@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet
 
 from clients.models import Appointment, Client, Referral
+from interchange.cm_exporting import cm_files
 from interchange.resources import (
     AppointmentResource,
     BundleResource,
@@ -207,6 +208,7 @@ def _files(codes: list[str] | None) -> Iterator[tuple[BundleResource, Iterable[t
             ],
         ),
     )
+    yield from cm_files(in_scope)
 
 
 def _staff_rows(codes: list[str] | None) -> list[tuple[Any, ...]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from interchange import synthetic
+from interchange.cm_synthetic import write_cm_files
 from interchange.demo import SERVICES, STAFF, demo_profiles, demo_services_and_staff
 from interchange.importing import ImportReport, import_bundle
 from interchange.resources import (
@@ -134,10 +135,12 @@ def write_demo_bundle(folder: Path, *, seed: int) -> None:
             staff.write((username, full_name, email, role, tuple(codes)))
     staff.close()
     sink = BundleSink(folder)
+    simulation = synthetic.Simulation(random.Random(seed), demo_profiles(), sink)
     try:
-        synthetic.Simulation(random.Random(seed), demo_profiles(), sink).run()
+        simulation.run()
     finally:
         sink.close()
+    write_cm_files(folder, random.Random(seed), simulation.as_of)
 
 
 def generate_demo(*, seed: int) -> ImportReport:

@@ -21,6 +21,7 @@ from django.db import connection, models, transaction
 
 from clients.models import Appointment, Client, Referral
 from interchange import synthetic
+from interchange.cm_synthetic import create_cm_plans
 from interchange.demo import DEMO_PASSWORD
 from keywork.models import Contact, ContactIntervention, Episode
 from nectos import clock
@@ -328,6 +329,9 @@ def generate_national(
         for table in counts:
             cursor.execute(f'ANALYZE "{table}"')
     log(f"  analysed in {time.perf_counter() - t:.0f}s")
+    t = time.perf_counter()
+    plans = create_cm_plans(rng, simulation.as_of)
+    log(f"  {plans:,} CM plans in {time.perf_counter() - t:.0f}s")
     if follow_ups:
         t = time.perf_counter()
         from outcomes.actions import followups_sweep

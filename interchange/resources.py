@@ -531,4 +531,8 @@ RESOURCES: list[type[BundleResource]] = [
     ContactResource,
     OutcomeResource,
 ]
+# Contingency management: after the episodes they point at.
+from interchange.cm_resources import CM_RESOURCES  # noqa: E402
+
+RESOURCES += CM_RESOURCES
 FILE_NAMES = [r.file_name for r in RESOURCES]

@@ -431,3 +431,7 @@ WRITERS = [
     ("contacts.csv", write_contacts),
     ("outcomes.csv", write_outcomes),
 ]
+# Contingency management: after the episodes its plans belong to.
+from interchange.cm_writes import CM_WRITERS  # noqa: E402
+
+WRITERS += CM_WRITERS

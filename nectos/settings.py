@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reporting",
     "interchange",
     "audit",
+    "contingency",
     # After django_otp: its admin hides the device admins (TOTP secrets).
     "security",
 ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("dashboards/", include("reporting.dashboards.urls")),
     path("returns/", include("reporting.returns.urls")),
     path("imports/", include("interchange.urls")),
+    path("", include("contingency.urls")),
 ]

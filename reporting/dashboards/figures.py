@@ -18,6 +18,7 @@ from reporting.metrics import (
     retention_by,
     survival,
 )
+from reporting.metrics.cm import cm_by_week
 from services.models import Service, User
 
 # Breakdowns shown under the main figures, with their headings.
@@ -53,6 +54,7 @@ def sections(service: Service, cohort: Cohort) -> list[tuple[str, Callable[[], o
         ("keyworkers", lambda: _keyworker_names(cohort)),
         ("outcomes", lambda: outcomes(cohort, detail=True)),
         ("agreement", lambda: agreement(cohort)),
+        ("cm_by_week", lambda: cm_by_week(cohort)),
     ]
     for by in BREAKDOWNS:
         out.append((f"by_{by}", lambda by=by: measures_by(cohort, by)))

@@ -8,6 +8,7 @@ from django.db.models.functions import Greatest
 from django.http import Http404
 
 from clients.models import Appointment, Client, Referral
+from contingency.models import CMPlan, DrugTest, VoucherIssue
 from keywork.models import Contact, Episode
 from outcomes.models import OutcomeForm
 from reporting.models import DashboardSnapshot
@@ -67,8 +68,8 @@ def newest_changes(
     services: QuerySet, *, since: dt.datetime | None = None
 ) -> dict[int, dt.datetime | None]:
     """{service id: when its newest recorded change (insert, update or delete
-    of a referral, appointment, episode, contact, outcome form or one of its
-    clients) happened}, from the pghistory event tables; one query.
+    of a referral, appointment, episode, contact, outcome form, CM plan, drug
+    test, voucher or one of its clients) happened}, from the pghistory event tables; one query.
 
     With `since`, only changes at or after it count (None when there are
     none): all a staleness check needs, and through the pgh_created_at
@@ -82,6 +83,9 @@ def newest_changes(
             _newest(Contact, "episode__referral__service", since),
             _newest(OutcomeForm, "episode__referral__service", since),
             _newest(Client, "pgh_obj__referrals__service", since),
+            _newest(CMPlan, "episode__referral__service", since),
+            _newest(DrugTest, "plan__episode__referral__service", since),
+            _newest(VoucherIssue, "plan__episode__referral__service", since),
         )
     )
     return dict(rows.values_list("pk", "changed"))

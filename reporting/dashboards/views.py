@@ -13,6 +13,7 @@ from nectos import clock
 from reporting.dashboards import figures
 from reporting.dashboards import presenters as p
 from reporting.dashboards.actions import snapshot_request
+from reporting.dashboards.cm import cm_section
 from reporting.dashboards.forms import PeriodForm
 from reporting.dashboards.queries import (
     dashboard_services,
@@ -151,6 +152,7 @@ def _dashboard_context(data: dict, link: p.Link) -> dict:
         },
         "did_not_attend_href": link("funnel:did_not_attend"),
         "started_unassessed_href": link("funnel:started_unassessed"),
+        "cm": cm_section(data),
     }
 
 

@@ -1,5 +1,6 @@
 """The whole set of measures in the shape `manage.py metrics --json` prints."""
 
+from reporting.metrics.cm import cm
 from reporting.metrics.cohort import Cohort, group_order
 from reporting.metrics.funnel import empty_funnel, funnel, funnel_by
 from reporting.metrics.intensity import intensity, intensity_by
@@ -67,6 +68,7 @@ def report(cohort: Cohort, *, service_code: str | None = None, by: str | None = 
         "as_of": cohort.as_of.isoformat(),
     }
     out |= measures(cohort)
+    out["cm"] = cm(cohort)
     if by is not None:
         out["groups"] = measures_by(cohort, by)
     return out

@@ -24,6 +24,7 @@ from reporting.metrics.intensity import intensity, intensity_by
 from reporting.metrics.outcomes import outcome_change, outcome_change_by
 from reporting.metrics.retention import retention, retention_by
 from reporting.metrics.returns_extra import referrals_by_service_and
+from reporting.returns.cm import cm_values
 from reporting.returns.disclosure import DEFAULT_POLICY, DisclosurePolicy, RawTable, protect
 from reporting.returns.layout import Breakdown, Layout, build_layout
 from reporting.returns.quarters import Quarter
@@ -216,7 +217,10 @@ def raw_figures(
                     for code in codes:
                         values[(key, code)] = counts.get(code, {}).get(group, 0)
 
-    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_breakdowns]
+    def do_cm() -> None:
+        values.update(cm_values(cohorts.quarter, [(s.pk, s.code) for s in services], ALL))
+
+    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_breakdowns, do_cm]
     for i, step in enumerate(steps, start=1):
         step()
         if progress:

@@ -323,7 +323,9 @@ class Layout:
 
 
 def build_layout(breakdowns: tuple[Breakdown, ...]) -> Layout:
-    measures = (REFERRALS, TREATMENT, RETENTION, KEYWORK, _outcomes(30), _outcomes(90))
+    from reporting.returns.cm import CM_SECTION
+
+    measures = (REFERRALS, TREATMENT, RETENTION, KEYWORK, _outcomes(30), _outcomes(90), CM_SECTION)
     lines: dict[str, Line] = {}
     for section in measures:
         for line in section.lines:

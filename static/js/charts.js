@@ -100,6 +100,13 @@
         options: base({ scales: { y: { beginAtZero: true, max: 30, title: { display: true, text: "Days in the last 30" } } } }),
       };
     },
+    cmweeks(d) {
+      return {
+        type: "bar",
+        data: { labels: d.labels, datasets: [{ label: "Negative (% of tests done)", data: d.shares, backgroundColor: NAVY }] },
+        options: base({ plugins: { legend: { display: false } }, scales: { y: percentAxis() } }),
+      };
+    },
   };
 
   function draw(root) {

@@ -42,6 +42,11 @@ KNOWN_UPWARD = {
     # Slots that outcomes' receivers fill with their own partials.
     ("keywork/_caseload_row_slot.html", "outcomes/_followup_badges.html"),
     ("keywork/_record_outcomes_slot.html", "outcomes/_episode_outcomes.html"),
+    # Contingency management's plan on the record and its badge and list
+    # link on the caseload, included where keywork's pages leave room.
+    ("keywork/_caseload_row_slot.html", "contingency/_caseload_badge.html"),
+    ("keywork/record.html", "contingency/_record_panel.html"),
+    ("keywork/caseload.html", "contingency/_caseload_links.html"),
     # Who opened this record, and break-glass: the audit's pages, offered
     # to those allowed on the record and the search.
     ("keywork/record.html", "audit:client_access"),

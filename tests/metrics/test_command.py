@@ -77,6 +77,17 @@ def test_it_prints_exactly_the_documented_shape(data):
         "retention",
         "intensity",
         "outcomes",
+        "cm",
+    ]
+    assert list(result["cm"]) == [
+        "plans",
+        "tests_scheduled",
+        "tests_negative",
+        "tests_missed",
+        "share_negative",
+        "median_longest_run",
+        "earned",
+        "issued",
     ]
     assert result["service"] == "A"
     assert (result["from"], result["to"], result["as_of"]) == (

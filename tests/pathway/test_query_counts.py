@@ -71,10 +71,10 @@ def test_the_pages_run_the_same_queries_at_any_size(
 
     # Caseload: session, user, clinical check (3); keyworkers bob manages;
     # count and page of episodes (last contact and next appointment are
-    # subqueries); receivers of caseload_loaded (goals due, follow-ups: 2);
-    # unresolved appointments count; the top bar's memberships; session save
-    # (savepoint, update, release: 3). 13 in all.
-    with django_assert_max_num_queries(13):
+    # subqueries); receivers of caseload_loaded (goals due, follow-ups, CM
+    # tests due today: 3); unresolved appointments count; the top bar's
+    # memberships; session save (savepoint, update, release: 3). 14 in all.
+    with django_assert_max_num_queries(14):
         c.get(urls["caseload"])
     # Waiting list: session, user, clinical check (3); services; count and
     # page of referrals (appointment facts are subqueries); stage counts (one
@@ -85,7 +85,8 @@ def test_the_pages_run_the_same_queries_at_any_size(
     # Record: session, user, clinical check (3); client; the access event
     # (acting membership, insert: 2); referrals with their episodes;
     # appointments; last attended contact; receivers of record_loaded (care
-    # plan goals, keywork appointments, outcome forms, follow-ups: 4); the
+    # plan goals, keywork appointments, outcome forms, follow-ups, CM plans:
+    # 5; a plan's tests and vouchers would add 2, none here); the
     # timeline's UNION count and page (2); its contacts and their
     # interventions (2); its outcome forms; services the user manages; the
     # top bar's memberships; a slot's client lookup; session save (3).
@@ -108,5 +109,5 @@ def test_a_keyworkers_caseload_is_constant_too(
     add_episodes(alice, bob, service_a, 40)
     assert count(c, "/caseload/") == small
     # As the manager's: the (empty) list of keyworkers she may pick still runs.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         c.get("/caseload/")

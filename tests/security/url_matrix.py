@@ -119,6 +119,15 @@ MATRIX: dict[str, Row] = {
     "outcomes:form_edit": Row(SERVICE_A, args={"pk": "outcome_form.pk"}),
     "outcomes:notifications": Row(CLINICAL, note="one's own follow-ups and notifications"),
     "outcomes:overdue": Row(MANAGER_ONLY),
+    # --- contingency management ---------------------------------------------------
+    "contingency:plan_start": Row(SERVICE_A, args={"episode_pk": "episode.pk"}),
+    "contingency:plan": Row(SERVICE_A, args={"pk": "cm_plan.pk"}),
+    "contingency:plan_schedule": Row(SERVICE_A, method=POST, args={"pk": "cm_plan.pk"}),
+    "contingency:plan_close": Row(SERVICE_A, method=POST, args={"pk": "cm_plan.pk"}),
+    "contingency:vouchers": Row(SERVICE_A, args={"pk": "cm_plan.pk"}),
+    "contingency:test_record": Row(SERVICE_A, args={"pk": "drug_test.pk"}),
+    "contingency:test_move": Row(SERVICE_A, args={"pk": "drug_test.pk"}),
+    "contingency:today": Row(CLINICAL, note="today's tests in one's own services"),
     # --- dashboards (H2): managers of the service; administrators see figures -----
     "dashboards:index": Row(SIGNED_IN, note="lists the dashboards one may open"),
     "dashboards:service": Row(MANAGER_ONLY | {ADMIN}, args={"code": "service.code"}),

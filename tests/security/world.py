@@ -110,6 +110,17 @@ def build_place(service, keyworker, commissioner, *, manager=None, marker: str =
         o["drop_in_attendance"] = _model("keywork.DropInAttendance").objects.create(
             session=o["drop_in_session"], client=o["client"], recorded_by=keyworker
         )
+    if CMPlan := _model("contingency.CMPlan"):
+        o["cm_plan"] = CMPlan.objects.create(
+            episode=o["episode"],
+            start_date=o["episode"].start_date,
+            voucher_base=2,
+            voucher_step=1,
+            voucher_max=10,
+        )
+        o["drug_test"] = _model("contingency.DrugTest").objects.create(
+            plan=o["cm_plan"], scheduled_date=o["episode"].start_date
+        )
     if QuarterlyReturn := _model("reporting.QuarterlyReturn"):
         from django.core.files.base import ContentFile
 
