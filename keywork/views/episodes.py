@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required, get_referral_for_user
 from clients.access_log import record_client_page
+from keywork import queries
 from keywork.access import get_episode_for_user, get_managed_episode_for_user
 from keywork.actions import episodes as actions
 from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm
@@ -23,7 +24,7 @@ def episode_start(request, pk: int):
     if hasattr(referral, "episode"):
         messages.info(request, "Treatment has already started from this referral.")
         return redirect("keywork:record", key=client.key)
-    assessed_on = actions.first_attended_assessment(referral)
+    assessed_on = queries.first_attended_assessment(referral)
     form = EpisodeStartForm(
         request.POST or None, referral=referral, user=request.user, assessed_on=assessed_on
     )
