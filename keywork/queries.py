@@ -447,3 +447,27 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
     }
     page_obj.object_list = [Event(day, kind, lookup[kind][pk]) for day, kind, pk in rows]
     return page_obj
+
+
+def first_attended_assessment(referral: Referral) -> dt.date | None:
+    return (
+        referral.appointments.filter(attendance=Attendance.ATTENDED)
+        .order_by("appointment_date")
+        .values_list("appointment_date", flat=True)
+        .first()
+    )
+
+
+def in_treatment_on(service: Service, day: dt.date) -> QuerySet:
+    """Episodes of the service that are in treatment on `day`."""
+    return Episode.objects.filter(referral__service=service, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+
+
+def enrollable_episodes(session) -> QuerySet:
+    """Who may still be enrolled in a group session: in treatment at the
+    service on its date and not enrolled yet."""
+    return in_treatment_on(session.service, session.session_date).exclude(
+        group_enrolments__session=session
+    )

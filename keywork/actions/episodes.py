@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import Max
 
 from clients.access import works_in
-from clients.models import Attendance, Referral
+from clients.models import Referral
 from keywork.models import DischargeReason, Episode
+from keywork.queries import first_attended_assessment
 from keywork.signals import episode_ended, episode_started
 from nectos import clock
 from services.models import Service, Tier, User
@@ -19,15 +20,6 @@ from services.models import Service, Tier, User
 def _not_in_future(day: dt.date, field: str, what: str) -> None:
     if day > clock.today():
         raise ValidationError({field: f"The {what} cannot be after today."})
-
-
-def first_attended_assessment(referral: Referral) -> dt.date | None:
-    return (
-        referral.appointments.filter(attendance=Attendance.ATTENDED)
-        .order_by("appointment_date")
-        .values_list("appointment_date", flat=True)
-        .first()
-    )
 
 
 def check_planned_days(tier: int, planned_days: int | None) -> None:

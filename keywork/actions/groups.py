@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from clients.access import works_in
 from keywork.actions.contacts import MAX_MINUTES, contact_rule_errors
@@ -16,12 +15,12 @@ from keywork.models import (
     GROUP_KINDS,
     Contact,
     ContactIntervention,
-    Episode,
     GroupEnrolment,
     GroupSession,
     Intervention,
     Mode,
 )
+from keywork.queries import in_treatment_on
 from nectos import clock
 from services.models import Service, User
 
@@ -41,21 +40,6 @@ def _session_errors(
     if not 1 <= duration_minutes <= MAX_MINUTES:
         errors["duration_minutes"] = f"The length must be from 1 to {MAX_MINUTES} minutes."
     return errors
-
-
-def _enrollable(service: Service, day: dt.date):
-    """Episodes of the service that are in treatment on `day`."""
-    return Episode.objects.filter(referral__service=service, start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)
-    )
-
-
-def enrollable_episodes(session: GroupSession):
-    """Who may still be enrolled in the session: in treatment at the
-    service on its date and not enrolled yet."""
-    return _enrollable(session.service, session.session_date).exclude(
-        group_enrolments__session=session
-    )
 
 
 def group_session_create(
@@ -101,7 +85,7 @@ def group_session_create(
                 .first()
             )
             if previous is not None:
-                episodes = _enrollable(service, session_date).filter(
+                episodes = in_treatment_on(service, session_date).filter(
                     group_enrolments__session=previous
                 )
                 GroupEnrolment.objects.bulk_create(
@@ -114,7 +98,7 @@ def group_enrol(*, session: GroupSession, by: User, episode_ids: Iterable[int]) 
     """Enrol episodes of the session's service; returns how many were added."""
     wanted = set(episode_ids)
     eligible = set(
-        _enrollable(session.service, session.session_date)
+        in_treatment_on(session.service, session.session_date)
         .filter(pk__in=wanted)
         .values_list("pk", flat=True)
     )

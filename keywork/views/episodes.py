@@ -1,17 +1,17 @@
 """Start, discharge and reallocate treatment episodes."""
 
-from http import HTTPStatus
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required, get_referral_for_user
 from clients.access_log import record_client_page
+from keywork import queries
 from keywork.access import get_episode_for_user, get_managed_episode_for_user
 from keywork.actions import episodes as actions
 from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm
+from nectos.forms import form_page
 
 
 @clinical_required
@@ -23,32 +23,29 @@ def episode_start(request, pk: int):
     if hasattr(referral, "episode"):
         messages.info(request, "Treatment has already started from this referral.")
         return redirect("keywork:record", key=client.key)
-    assessed_on = actions.first_attended_assessment(referral)
+    assessed_on = queries.first_attended_assessment(referral)
     form = EpisodeStartForm(
         request.POST or None, referral=referral, user=request.user, assessed_on=assessed_on
     )
     context = {"form": form, "referral": referral, "client": client, "assessed_on": assessed_on}
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.episode_start(
-                    referral=referral,
-                    tier=data["tier"],
-                    keyworker=data["keyworker"],
-                    start_date=data["start_date"],
-                    planned_days=data["planned_days"],
-                    acting_user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Treatment started.")
-                return redirect("keywork:record", key=client.key)
-        return render(
-            request, "keywork/episodes/start.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def start(data: dict):
+        return actions.episode_start(
+            referral=referral,
+            tier=data["tier"],
+            keyworker=data["keyworker"],
+            start_date=data["start_date"],
+            planned_days=data["planned_days"],
+            acting_user=request.user,
         )
-    return render(request, "keywork/episodes/start.html", context)
+
+    def started(_episode) -> HttpResponse:
+        messages.success(request, "Treatment started.")
+        return redirect("keywork:record", key=client.key)
+
+    return form_page(
+        request, form, "keywork/episodes/start.html", context, action=start, done=started
+    )
 
 
 @clinical_required
@@ -62,31 +59,26 @@ def episode_discharge(request, pk: int):
         return redirect("keywork:record", key=client.key)
     form = EpisodeDischargeForm(request.POST or None, episode=episode)
     context = {"form": form, "episode": episode, "client": client}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.episode_discharge(
-                    episode=episode,
-                    end_date=form.cleaned_data["end_date"],
-                    discharge_reason=form.cleaned_data["discharge_reason"],
-                    acting_user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    "Episode ended. The door stays open: a new referral brings them back "
-                    "with their history.",
-                )
-                return redirect("keywork:record", key=client.key)
-        return render(
-            request,
-            "keywork/episodes/discharge.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+
+    def discharge(data: dict):
+        return actions.episode_discharge(
+            episode=episode,
+            end_date=data["end_date"],
+            discharge_reason=data["discharge_reason"],
+            acting_user=request.user,
         )
-    return render(request, "keywork/episodes/discharge.html", context)
+
+    def discharged(_episode) -> HttpResponse:
+        messages.success(
+            request,
+            "Episode ended. The door stays open: a new referral brings them back "
+            "with their history.",
+        )
+        return redirect("keywork:record", key=client.key)
+
+    return form_page(
+        request, form, "keywork/episodes/discharge.html", context, action=discharge, done=discharged
+    )
 
 
 @clinical_required
@@ -97,24 +89,17 @@ def episode_reassign(request, pk: int):
     record_client_page(request, client)
     form = EpisodeReassignForm(request.POST or None, episode=episode)
     context = {"form": form, "episode": episode, "client": client}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                episode = actions.episode_reassign(
-                    episode=episode,
-                    keyworker=form.cleaned_data["keyworker"],
-                    acting_user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                name = episode.keyworker.full_name or episode.keyworker.username
-                messages.success(request, f"Now on {name}'s caseload.")
-                return redirect("keywork:record", key=client.key)
-        return render(
-            request,
-            "keywork/episodes/reassign.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+
+    def reassign(data: dict):
+        return actions.episode_reassign(
+            episode=episode, keyworker=data["keyworker"], acting_user=request.user
         )
-    return render(request, "keywork/episodes/reassign.html", context)
+
+    def reassigned(episode) -> HttpResponse:
+        name = episode.keyworker.full_name or episode.keyworker.username
+        messages.success(request, f"Now on {name}'s caseload.")
+        return redirect("keywork:record", key=client.key)
+
+    return form_page(
+        request, form, "keywork/episodes/reassign.html", context, action=reassign, done=reassigned
+    )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.access import clinical_required
+from keywork import queries
 from keywork.access import get_group_enrolment_for_user, get_group_session_for_user
 from keywork.actions import groups as actions
 from keywork.forms.groups import EnrolForm, GroupSessionForm, RegisterForm
@@ -95,7 +96,7 @@ def _session_context(request, session: GroupSession, register_form=None, enrol_f
 
 def _enrollable(session: GroupSession):
     return (
-        actions.enrollable_episodes(session)
+        queries.enrollable_episodes(session)
         .select_related("referral__client", "keyworker")
         .order_by("referral__client__initials", "pk")
     )
