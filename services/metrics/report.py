@@ -3,6 +3,7 @@
 from services.metrics.cohort import Cohort, group_order
 from services.metrics.funnel import empty_funnel, funnel, funnel_by
 from services.metrics.intensity import intensity, intensity_by
+from services.metrics.national import national
 from services.metrics.outcomes import FOLLOW_UPS, outcomes, outcomes_by
 from services.metrics.retention import CORE as RETENTION_KEYS
 from services.metrics.retention import retention, retention_by
@@ -59,7 +60,8 @@ def measures_by(cohort: Cohort, by: str) -> dict:
 
 def report(cohort: Cohort, *, service_code: str | None = None, by: str | None = None) -> dict:
     """The command's JSON object: service, from, to, as_of, the measures,
-    and with `by` the same measures per group under "groups"."""
+    the national measures ("national"), and with `by` the NECTOS measures
+    per group under "groups"."""
     out: dict = {
         "service": service_code,
         "from": cohort.start.isoformat(),
@@ -67,6 +69,7 @@ def report(cohort: Cohort, *, service_code: str | None = None, by: str | None = 
         "as_of": cohort.as_of.isoformat(),
     }
     out |= measures(cohort)
+    out["national"] = national(cohort)
     if by is not None:
         out["groups"] = measures_by(cohort, by)
     return out
