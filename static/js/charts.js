@@ -100,6 +100,19 @@
         options: base({ scales: { y: { beginAtZero: true, max: 30, title: { display: true, text: "Days in the last 30" } } } }),
       };
     },
+    national(d) {
+      return {
+        type: "line",
+        data: {
+          labels: d.labels,
+          datasets: [
+            { label: "Successful completions (% of in treatment)", data: d.completions, borderColor: BLUE, backgroundColor: BLUE, spanGaps: true },
+            { label: "Not re-presenting within six months (% of in treatment)", data: d.not_representing, borderColor: NAVY, backgroundColor: NAVY, spanGaps: true },
+          ],
+        },
+        options: base({ scales: { y: { beginAtZero: true, ticks: { callback: (v) => v + "%" }, title: { display: true, text: "Of everyone in treatment" } } } }),
+      };
+    },
   };
 
   function draw(root) {
