@@ -27,6 +27,7 @@ from services.metrics.returns_extra import referrals_by_service_and
 from services.models import Service
 from services.returns.disclosure import DEFAULT_POLICY, DisclosurePolicy, RawTable, protect
 from services.returns.layout import Breakdown, Layout, build_layout
+from services.returns.national import put_national
 from services.returns.quarters import Quarter
 
 TITLE = "Crack and stimulant treatment: quarterly return"
@@ -42,6 +43,9 @@ NOTES = (
     "quarter, so that every one of them can be judged.",
     "A person referred to two services counts once in each. All services is the sum of the "
     "services for counts; its medians and means are worked out over everyone together.",
+    "The national measures count Tier 3 and 4 episodes in treatment at any time in the "
+    "quarter. None of the quarter's own completions has had six months by its last day, so "
+    "re-presentation is reported for the quarter moved back 182 days.",
 )
 
 BREAKDOWN_DEFINITIONS = (
@@ -216,7 +220,11 @@ def raw_figures(
                     for code in codes:
                         values[(key, code)] = counts.get(code, {}).get(group, 0)
 
+    def do_national() -> None:
+        put_national(values, codes, cohorts.quarter, ALL)
+
     steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_breakdowns]
+    steps.append(do_national)
     for i, step in enumerate(steps, start=1):
         step()
         if progress:

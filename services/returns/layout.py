@@ -323,7 +323,10 @@ class Layout:
 
 
 def build_layout(breakdowns: tuple[Breakdown, ...]) -> Layout:
-    measures = (REFERRALS, TREATMENT, RETENTION, KEYWORK, _outcomes(30), _outcomes(90))
+    # Imported here: returns.national builds its rows from Line and Section.
+    from services.returns.national import SECTIONS as NATIONAL
+
+    measures = (REFERRALS, TREATMENT, RETENTION, KEYWORK, _outcomes(30), _outcomes(90), *NATIONAL)
     lines: dict[str, Line] = {}
     for section in measures:
         for line in section.lines:
