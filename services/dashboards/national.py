@@ -98,10 +98,22 @@ def _count(n: int, pooled: bool) -> str:
     return f"{5 * round(n / 5):,}"
 
 
+def _rounded(n: int) -> int | None:
+    """A pooled count as shown: None when hidden."""
+    if 0 < n < POOLED_MINIMUM:
+        return None
+    return 5 * round(n / 5)
+
+
 def _rate(n: int, d: int, pooled: bool) -> str:
-    if pooled and d < POOLED_MINIMUM:
+    """A pooled rate is worked out from the counts as shown, and hidden when
+    either is (so that it never gives a hidden count away)."""
+    if not pooled:
+        return pct(n, d)
+    shown_n, shown_d = _rounded(n), _rounded(d)
+    if shown_n is None or shown_d is None:
         return "–"
-    return pct(n, d)
+    return pct(shown_n, shown_d)
 
 
 def _cell(figures: dict, numerator: str, denominator: str, pooled: bool) -> dict:

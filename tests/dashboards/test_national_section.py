@@ -85,7 +85,12 @@ def test_pooled_columns_round_to_five_and_hide_small_numbers(service_a):
     headline = section.rows(cols)[0]
     assert headline["cells"][0] == {"numerator": "2", "denominator": "6", "rate": "33%"}
     assert headline["cells"][1] == {"numerator": "–", "denominator": "–", "rate": "–"}
-    assert headline["cells"][2] == {"numerator": "10", "denominator": "125", "rate": "10%"}
+    # Worked out from the counts as shown (10 of 125), not the raw 12 of 123.
+    assert headline["cells"][2] == {"numerator": "10", "denominator": "125", "rate": "8%"}
+    hidden_numerator = section.rows(
+        [{"label": "p", "figures": large | {"successful_not_representing": 3}, "pooled": True}]
+    )[0]
+    assert hidden_numerator["cells"][0] == {"numerator": "–", "denominator": "125", "rate": "–"}
 
 
 def test_a_snapshot_from_before_the_national_measures_still_renders(
