@@ -8,10 +8,17 @@ resting on fewer than 8)."""
 
 from collections.abc import Callable
 
+from django.db.models import Q
+
 from services.dashboards.presenters import POOLED_MINIMUM, num, pct
 from services.dashboards.quarters import Quarter
-from services.metrics import Cohort, national
-from services.metrics.national import REPRESENT_DAYS, empty_national, quarterly_success
+from services.metrics import Cohort
+from services.metrics.national import (
+    REPRESENT_DAYS,
+    empty_national,
+    national_parts,
+    quarterly_success,
+)
 from services.models import Service
 
 QUARTERS = 8
@@ -70,13 +77,12 @@ RATES = (
 
 def sections(service: Service, cohort: Cohort) -> list[tuple[str, Callable[[], object]]]:
     """Snapshot sections: the pooled comparators and the quarterly series."""
-    others = Service.objects.exclude(pk=service.pk)
 
     def comparators() -> dict:
-        return {
-            "others": national(cohort.with_services(others)),
-            "all": national(cohort.with_services(None)),
-        }
+        everyone = cohort.with_services(None)
+        return national_parts(
+            {"others": (everyone, ~Q(referral__service=service.pk)), "all": (everyone, Q())}
+        )
 
     def quarters() -> list[dict]:
         last = Quarter.of(cohort.end)

@@ -11,16 +11,15 @@ completion re-presents an EXISTS over the client's referrals (any service).
 
 import datetime as dt
 
+from django.db import connections, transaction
 from django.db.models import (
     Case,
     Count,
-    DateField,
     Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Value,
     When,
 )
 
@@ -60,32 +59,21 @@ KEYS = (
 COUNTS = tuple(k for k in KEYS if k != "median_wait_days")
 
 
-def _day(value: dt.date) -> Value:
-    return Value(value, output_field=DateField())
-
-
-def national_episodes(cohort: Cohort) -> QuerySet:
-    """Tier 3 and 4 episodes in treatment on some day of the period as they
-    stood on the as-of date, annotated: ended_on (None while open on the
-    as-of date), days_in_treatment (None while open), completed, unplanned,
-    judged (a completion whose six months had passed by the as-of date),
-    represented (a referral of the same client to any service 1 to 182 days
-    after the end, dated by the as-of date) and wait_days (referral to
-    start)."""
-    as_of = cohort.as_of
+def _annotated(episodes: QuerySet, as_of: dt.date) -> QuerySet:
+    """Tier 3 and 4 episodes started by `as_of`, annotated as they stood on
+    it: ended_on (None while open on the as-of date), days_in_treatment
+    (None while open), completed, unplanned, judged (a completion whose six
+    months had passed by the as-of date), represented (a referral of the
+    same client to any service 1 to 182 days after the end, dated by the
+    as-of date) and wait_days (referral to start)."""
     later = (
         Referral.objects.filter(client=OuterRef("referral__client"), referral_date__lte=as_of)
         .annotate(gap=DaysBetween(F("referral_date"), OuterRef("ended_on")))
         .filter(gap__gte=1, gap__lte=REPRESENT_DAYS)
     )
     return (
-        Episode.objects.filter(
-            in_services(cohort, "referral__service"),
-            tier__in=TIERS,
-            start_date__lte=cohort.last_day,
-        )
+        episodes.filter(tier__in=TIERS, start_date__lte=as_of)
         .annotate(ended_on=Case(When(end_date__lte=as_of, then=F("end_date"))))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=cohort.start))
         .annotate(
             days_in_treatment=DaysBetween(F("ended_on"), F("start_date")),
             wait_days=DaysBetween(F("start_date"), F("referral__referral_date")),
@@ -95,6 +83,20 @@ def national_episodes(cohort: Cohort) -> QuerySet:
             represented=Exists(later),
         )
     )
+
+
+def _in_treatment(cohort: Cohort) -> Q:
+    """Open on some day of the period, as things stood on the as-of date."""
+    return Q(start_date__lte=cohort.last_day) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=cohort.start)
+    )
+
+
+def national_episodes(cohort: Cohort) -> QuerySet:
+    """Tier 3 and 4 episodes in treatment on some day of the period as they
+    stood on the as-of date, annotated (see _annotated)."""
+    episodes = Episode.objects.filter(in_services(cohort, "referral__service"))
+    return _annotated(episodes, cohort.as_of).filter(_in_treatment(cohort))
 
 
 def steps(cohort: Cohort) -> dict[str, Q]:
@@ -156,27 +158,53 @@ def step_national(cohort: Cohort, step: str) -> QuerySet:
     return national_episodes(cohort).filter(steps(cohort)[step])
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    return None if not denominator else numerator / denominator
-
-
-# Numerator and denominator of each rate the dashboards and returns show.
-RATES = (
-    ("successful_not_representing", "in_treatment"),
-    ("successful_completions", "in_treatment"),
-    ("successful_not_representing", "completions_judged"),
-    ("effective_treatment", "effective_eligible"),
-    ("early_unplanned_exits", "in_treatment"),
-    ("waited_over_21_days", "episodes_started"),
-)
+def national_parts(parts: dict[str, tuple[Cohort, Q]]) -> dict[str, dict]:
+    """{name: national figures} for several cohorts sharing one as-of date,
+    each narrowed by a filter on the episodes (e.g. ~Q(referral__service=x)
+    for "every service but x"), in one statement: one pass over the
+    episodes instead of one a cohort (the dashboard's eight quarters, its
+    pooled comparators)."""
+    cohorts = [c for c, _q in parts.values()]
+    as_of = cohorts[0].as_of
+    if any(c.as_of != as_of for c in cohorts):
+        raise ValueError("national_parts needs one as-of date")
+    episodes = Episode.objects.filter(start_date__lte=max(c.last_day for c in cohorts))
+    if all(c.services is not None for c in cohorts):
+        wanted = Q()
+        for c in cohorts:
+            wanted |= in_services(c, "referral__service")
+        episodes = episodes.filter(wanted)
+    everyone = Q(ended_on__isnull=True) | Q(ended_on__gte=min(c.start for c in cohorts))
+    aggs: dict = {}
+    for name, (cohort, extra) in parts.items():
+        inside = in_services(cohort, "referral__service") & extra & _in_treatment(cohort)
+        named = steps(cohort)
+        for key, q in named.items():
+            aggs[f"{name}:{key}"] = Count("pk", filter=inside & q)
+        aggs[f"{name}:median_wait_days"] = Median(
+            "wait_days", filter=inside & named["episodes_started"]
+        )
+    qs = _annotated(episodes, as_of).filter(everyone)
+    with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
+        # Every part's FILTERs carry the re-presentation EXISTS, which the
+        # planner prices per row although it runs only for judged
+        # completions: the estimate passes JIT's optimisation threshold and
+        # compiling took seconds (4.7 s of 5.3 s for two parts over the
+        # national data set) for a query that runs in half a second. For
+        # this transaction only.
+        cursor.execute("SET LOCAL jit = off")
+        row = qs.aggregate(**aggs)
+    out: dict[str, dict] = {}
+    for name in parts:
+        prefix = f"{name}:"
+        out[name] = _shape({k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)})
+    return out
 
 
 def quarterly_success(service_ids, quarters, as_of: dt.date) -> list[dict]:
     """[{"quarter": code, "label", ...national figures}] for each of
     `quarters` (dashboards.quarters.Quarter, oldest first), as of `as_of`:
-    one query a quarter."""
-    out = []
-    for q in quarters:
-        figures = national(Cohort(q.start, q.end, as_of, service_ids))
-        out.append({"quarter": q.code, "label": q.label} | figures)
-    return out
+    one query."""
+    parts = {q.code: (Cohort(q.start, q.end, as_of, service_ids), Q()) for q in quarters}
+    figures = national_parts(parts)
+    return [{"quarter": q.code, "label": q.label} | figures[q.code] for q in quarters]

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
+from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nectos import clock
 from services.metrics import Cohort, national, national_by, step_national
-from services.metrics.national import KEYS
+from services.metrics.national import KEYS, national_parts
 from services.models import Role
 from tests.factories import (
     ClientFactory,
@@ -378,4 +379,18 @@ def test_the_engine_agrees_with_the_definitions_on_random_cohorts(case, kw, serv
         per = national_by(everyone, "service")
         for code in per:
             assert per[code] == by_hand(refs, {code}, start, end, as_of)
+        # Several cohorts in one statement: the same figures.
+        earlier = Cohort(start - dt.timedelta(days=90), end, as_of)
+        parts = national_parts(
+            {
+                "everyone": (everyone, Q()),
+                "only_a": (only_a, Q()),
+                "not_a": (everyone, ~Q(referral__service=service_a.pk)),
+                "earlier": (earlier, Q()),
+            }
+        )
+        assert parts["everyone"] == national(everyone)
+        assert parts["only_a"] == national(only_a)
+        assert parts["not_a"] == by_hand(refs, {"B"}, start, end, as_of)
+        assert parts["earlier"] == national(earlier)
         transaction.set_rollback(True)
