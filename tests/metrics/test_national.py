@@ -265,7 +265,8 @@ def test_the_command_prints_the_national_object(episode, service_a):
 
 COMPLETED = {"completed_drug_free", "completed_occasional_user"}
 UNPLANNED = {"dropped_out", "withdrawn_by_provider", "declined_by_client"}
-REASONS = sorted(COMPLETED | UNPLANNED | {"transferred_in_custody", "moved_away"})
+# Completions weigh most: re-presentation is only asked of them.
+REASONS = sorted(COMPLETED) * 3 + sorted(UNPLANNED | {"transferred_in_custody", "moved_away"})
 
 
 @dataclass
@@ -321,14 +322,19 @@ def by_hand(refs: list[Ref], services: set[str], start, end, as_of) -> dict:
     return out
 
 
+LENGTHS = [0, 1, 83, 84, 85, 100, 200]
+# Days from an end to the client's next referral: the window's edges.
+GAPS = [0, 1, 2, 181, 182, 182, 183, 183]
+
+
 @st.composite
 def referral(draw, client: int) -> Ref:
     ref = Ref(client, draw(st.sampled_from("AB")), day(draw(st.integers(0, 500))))
-    if draw(st.booleans()):
+    if draw(st.sampled_from([True, True, False])):
         ref.tier = draw(st.sampled_from([2, 3, 3, 4]))
-        ref.start = ref.date + dt.timedelta(days=draw(st.integers(0, 30)))
-        if draw(st.booleans()):
-            ref.end = ref.start + dt.timedelta(days=draw(st.sampled_from([0, 1, 83, 84, 100, 200])))
+        ref.start = ref.date + dt.timedelta(days=draw(st.sampled_from([0, 7, 21, 22, 30])))
+        if draw(st.sampled_from([True, True, False])):
+            ref.end = ref.start + dt.timedelta(days=draw(st.sampled_from(LENGTHS)))
             ref.reason = draw(st.sampled_from(REASONS))
     return ref
 
@@ -336,16 +342,24 @@ def referral(draw, client: int) -> Ref:
 @st.composite
 def cohorts(draw):
     refs = []
-    for client in range(draw(st.integers(1, 4))):
-        refs += draw(st.lists(referral(client), min_size=1, max_size=3))
-    start = day(draw(st.integers(0, 300)))
-    end = start + dt.timedelta(days=draw(st.integers(0, 200)))
-    as_of = end + dt.timedelta(days=draw(st.sampled_from([-30, 0, 100, 181, 182, 183, 400])))
+    for client in range(draw(st.integers(2, 5))):
+        mine = draw(st.lists(referral(client), min_size=1, max_size=4))
+        # Often a referral again at an edge of the window after an end.
+        for r in list(mine):
+            if r.end is not None and draw(st.sampled_from([True, True, True, False])):
+                again = r.end + dt.timedelta(days=draw(st.sampled_from(GAPS)))
+                mine.append(Ref(client, draw(st.sampled_from("AB")), again))
+        refs += mine
+    start = day(draw(st.integers(0, 250)))
+    end = start + dt.timedelta(days=draw(st.integers(60, 400)))
+    # Mostly late enough that the period's completions can be judged.
+    late = [-30, 0, 100, 181, 182, 183, 400, 400, 600, 600]
+    as_of = end + dt.timedelta(days=draw(st.sampled_from(late)))
     return refs, start, end, as_of
 
 
 @settings(
-    max_examples=60,
+    max_examples=80,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
