@@ -298,6 +298,11 @@ MEASURES = [
         lambda o, a: [metrics_row("metrics, all services, one year, fresh", 5000, o[0])],
     ),
     Measure(
+        "national",
+        lambda a: [_script("national_all_services_year.py", "--runs", str(a.runs))],
+        _single,
+    ),
+    Measure(
         "return",
         lambda a: [_script("return_commissioner.py", "--runs", str(a.runs))],
         _single,
@@ -375,6 +380,7 @@ PREFIXES = {
     "dashboard": "service dashboard",
     "metrics_quarter": "metrics, one service",
     "metrics_year": "metrics, all services",
+    "national": "national measures",
     "return": "quarterly return",
     "export_service": "export of one service",
     "export_all": "export of all contacts",

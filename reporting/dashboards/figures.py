@@ -3,6 +3,7 @@ JSON-ready dict (what a DashboardSnapshot stores)."""
 
 from collections.abc import Callable
 
+from reporting.dashboards.national import sections as national_sections
 from reporting.metrics import (
     Cohort,
     agreement,
@@ -58,6 +59,7 @@ def sections(service: Service, cohort: Cohort) -> list[tuple[str, Callable[[], o
     ]
     for by in BREAKDOWNS:
         out.append((f"by_{by}", lambda by=by: measures_by(cohort, by)))
+    out += national_sections(service, cohort)
     out.append(
         ("labels", lambda: {by: group_labels(by) for by in ("sex", "age_band", "ethnicity")})
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nectos import clock
 from reporting.dashboards import figures
+from reporting.dashboards import national as national_section
 from reporting.dashboards import presenters as p
 from reporting.dashboards.actions import snapshot_request
 from reporting.dashboards.cm import cm_section
@@ -31,6 +32,8 @@ from reporting.metrics import (
     empty_measures,
     measures,
     measures_by,
+    national,
+    national_by,
 )
 from reporting.metrics.caseload import flagged
 from services.models import Service
@@ -94,6 +97,7 @@ def service_dashboard(request, code: str):
         context |= _dashboard_context(
             figures.ordered(snapshot.data), _linker(request, service, quarter, as_of)
         )
+        context |= national_section.context(service, snapshot.data)
     template = "dashboards/service.html"
     if request.htmx and not request.htmx.boosted:
         template += "#body"
@@ -221,9 +225,15 @@ def compare(request, code: str):
     per_service = measures_by(cohort, "service")
     ordered = [service] + [s for s in visible if s.pk != service.pk]
     columns = [
-        {"label": s.name, "figures": per_service.get(s.code) or empty_measures(), "pooled": False}
+        {
+            "label": s.name,
+            "code": s.code,
+            "figures": per_service.get(s.code) or empty_measures(),
+            "pooled": False,
+        }
         for s in ordered
     ]
+    national_others = None
     if not request.user.is_superuser:
         others = Service.objects.exclude(pk__in=[s.pk for s in visible])
         columns.append(
@@ -233,10 +243,14 @@ def compare(request, code: str):
                 "pooled": True,
             }
         )
+        national_others = national(cohort.with_services(others))
+    columns = national_section.with_national(
+        columns, national_by(cohort, "service"), national_others
+    )
     context |= {
         "quarter": quarter,
         "as_of": as_of,
-        "rows": p.compare_rows(columns),
+        "rows": p.compare_rows(columns) + national_section.compare_rows(columns),
         "columns": columns,
     }
     return render(request, "dashboards/compare.html", context)

@@ -19,6 +19,7 @@ Every function takes a `Cohort` and returns plain dicts of JSON-ready numbers
     agreement(cohort)                              # keyworker vs client self-report
     discharges(cohort) / in_treatment(cohort)      # ended in the period / open at its end
     caseload(services, today)                      # per keyworker, for managers
+    national(cohort) / national_by(cohort, by)     # what commissioners are judged on
 
 Each `x(cohort)` has `x_by(cohort, by)` returning {group code: figures} for
 `by` in BREAKDOWNS ("service", "source", "source_group", "sex", "ethnicity"
@@ -44,6 +45,7 @@ from reporting.metrics.flow import discharges, discharges_by, in_treatment, in_t
 from reporting.metrics.funnel import STEPS as FUNNEL_STEPS
 from reporting.metrics.funnel import funnel, funnel_by, funnel_referrals, step_referrals
 from reporting.metrics.intensity import intensity, intensity_by, keywork_contacts
+from reporting.metrics.national import national, national_by, national_episodes, step_national
 from reporting.metrics.outcomes import (
     FOLLOW_UPS,
     SMALL_N,
@@ -91,6 +93,9 @@ __all__ = [
     "keywork_contacts",
     "measures",
     "measures_by",
+    "national",
+    "national_by",
+    "national_episodes",
     "outcome_change",
     "outcome_change_by",
     "outcomes",
@@ -101,6 +106,7 @@ __all__ = [
     "retention_by",
     "retention_episodes",
     "step_episodes",
+    "step_national",
     "step_referrals",
     "survival",
     "survival_by",

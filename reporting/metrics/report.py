@@ -4,6 +4,7 @@ from reporting.metrics.cm import cm
 from reporting.metrics.cohort import Cohort, group_order
 from reporting.metrics.funnel import empty_funnel, funnel, funnel_by
 from reporting.metrics.intensity import intensity, intensity_by
+from reporting.metrics.national import national
 from reporting.metrics.outcomes import FOLLOW_UPS, outcomes, outcomes_by
 from reporting.metrics.retention import CORE as RETENTION_KEYS
 from reporting.metrics.retention import retention, retention_by
@@ -60,7 +61,8 @@ def measures_by(cohort: Cohort, by: str) -> dict:
 
 def report(cohort: Cohort, *, service_code: str | None = None, by: str | None = None) -> dict:
     """The command's JSON object: service, from, to, as_of, the measures,
-    and with `by` the same measures per group under "groups"."""
+    the national measures ("national"), and with `by` the NECTOS measures
+    per group under "groups"."""
     out: dict = {
         "service": service_code,
         "from": cohort.start.isoformat(),
@@ -69,6 +71,7 @@ def report(cohort: Cohort, *, service_code: str | None = None, by: str | None = 
     }
     out |= measures(cohort)
     out["cm"] = cm(cohort)
+    out["national"] = national(cohort)
     if by is not None:
         out["groups"] = measures_by(cohort, by)
     return out

@@ -27,6 +27,7 @@ from reporting.metrics.returns_extra import referrals_by_service_and
 from reporting.returns.cm import cm_values
 from reporting.returns.disclosure import DEFAULT_POLICY, DisclosurePolicy, RawTable, protect
 from reporting.returns.layout import Breakdown, Layout, build_layout
+from reporting.returns.national import put_national
 from reporting.returns.quarters import Quarter
 from services.models import Service
 
@@ -43,6 +44,9 @@ NOTES = (
     "quarter, so that every one of them can be judged.",
     "A person referred to two services counts once in each. All services is the sum of the "
     "services for counts; its medians and means are worked out over everyone together.",
+    "The national measures count Tier 3 and 4 episodes in treatment at any time in the "
+    "quarter. None of the quarter's own completions has had six months by its last day, so "
+    "re-presentation is reported for the quarter moved back 182 days.",
 )
 
 BREAKDOWN_DEFINITIONS = (
@@ -220,7 +224,11 @@ def raw_figures(
     def do_cm() -> None:
         values.update(cm_values(cohorts.quarter, [(s.pk, s.code) for s in services], ALL))
 
-    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_breakdowns, do_cm]
+    def do_national() -> None:
+        put_national(values, codes, cohorts.quarter, ALL)
+
+    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_breakdowns]
+    steps += [do_cm, do_national]
     for i, step in enumerate(steps, start=1):
         step()
         if progress:

@@ -325,7 +325,19 @@ class Layout:
 def build_layout(breakdowns: tuple[Breakdown, ...]) -> Layout:
     from reporting.returns.cm import CM_SECTION
 
-    measures = (REFERRALS, TREATMENT, RETENTION, KEYWORK, _outcomes(30), _outcomes(90), CM_SECTION)
+    # Imported here: returns.national builds its rows from Line and Section.
+    from reporting.returns.national import SECTIONS as NATIONAL
+
+    measures = (
+        REFERRALS,
+        TREATMENT,
+        RETENTION,
+        KEYWORK,
+        _outcomes(30),
+        _outcomes(90),
+        CM_SECTION,
+        *NATIONAL,
+    )
     lines: dict[str, Line] = {}
     for section in measures:
         for line in section.lines:

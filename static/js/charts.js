@@ -107,6 +107,19 @@
         options: base({ plugins: { legend: { display: false } }, scales: { y: percentAxis() } }),
       };
     },
+    national(d) {
+      return {
+        type: "line",
+        data: {
+          labels: d.labels,
+          datasets: [
+            { label: "Successful completions (% of in treatment)", data: d.completions, borderColor: BLUE, backgroundColor: BLUE, spanGaps: false },
+            { label: "Not re-presenting within six months (% of in treatment)", data: d.not_representing, borderColor: NAVY, backgroundColor: NAVY, spanGaps: false },
+          ],
+        },
+        options: base({ scales: { y: { beginAtZero: true, ticks: { callback: (v) => v + "%" }, title: { display: true, text: "Of everyone in treatment" } } } }),
+      };
+    },
   };
 
   function draw(root) {

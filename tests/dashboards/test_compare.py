@@ -45,7 +45,7 @@ def test_an_administrator_sees_every_service_and_no_pool(client_as, admin_user, 
 def test_the_comparison_uses_the_same_figures_as_the_dashboard(client_as, bob, cohort, computed):
     dashboard = computed(client_as(bob), "/dashboards/A/").context["summary"]
     compare = client_as(bob).get(URL, PERIOD).context["columns"][0]["figures"]
-    for part in ("funnel", "retention", "intensity", "outcomes"):
+    for part in ("funnel", "retention", "intensity", "outcomes", "national"):
         assert compare[part] == dashboard[part], part
 
 
@@ -54,8 +54,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client_as, bob, cohort, django_
     client.get(URL, PERIOD)
     # session, user, the service, the viewer's services; measures by
     # service: funnel 1, retention 1, intensity 1, outcomes 1 per follow-up;
-    # the same for the pooled others (5); the top bar; the session saved (3).
-    with django_assert_num_queries(18):
+    # the same for the pooled others (5); the national measures by service
+    # and for the pooled others (2); the top bar; the session saved (3).
+    with django_assert_num_queries(20):
         assert client.get(URL, PERIOD).status_code == 200
 
 

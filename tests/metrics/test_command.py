@@ -78,6 +78,7 @@ def test_it_prints_exactly_the_documented_shape(data):
         "intensity",
         "outcomes",
         "cm",
+        "national",
     ]
     assert list(result["cm"]) == [
         "plans",
