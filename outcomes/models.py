@@ -343,3 +343,7 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.recipient} on {self.day}"
+
+
+# The Treatment Outcomes Profile lives in its own module.
+from outcomes.top_models import TreatmentOutcomesProfile  # noqa: E402, F401
