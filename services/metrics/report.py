@@ -6,6 +6,7 @@ from services.metrics.intensity import intensity, intensity_by
 from services.metrics.outcomes import FOLLOW_UPS, outcomes, outcomes_by
 from services.metrics.retention import CORE as RETENTION_KEYS
 from services.metrics.retention import retention, retention_by
+from services.metrics.top import top
 
 
 def measures(cohort: Cohort) -> dict:
@@ -67,6 +68,7 @@ def report(cohort: Cohort, *, service_code: str | None = None, by: str | None = 
         "as_of": cohort.as_of.isoformat(),
     }
     out |= measures(cohort)
+    out["top"] = top(cohort)
     if by is not None:
         out["groups"] = measures_by(cohort, by)
     return out
