@@ -320,3 +320,23 @@ class TreatmentOutcomesProfile(models.Model):
         if clash.filter(stage=self.stage, top_date=self.top_date).exists():
             return {"top_date": "This episode already has a TOP of this stage on this date."}
         return {}
+
+
+def _shown(top: TreatmentOutcomesProfile, item: str) -> str:
+    value = top.value(item)
+    return "–" if value is None else str(value)
+
+
+def decorate_episode_tops(episode) -> None:
+    """What the TOP panel shows, from prefetched `tops`: no query."""
+    tops = sorted(episode.tops.all(), key=lambda t: (t.top_date, t.pk), reverse=True)
+    for top in tops:
+        declined_crack = top.is_declined("crack_days")
+        declined_alcohol = top.is_declined("alcohol_days")
+        top.crack_total = "declined" if declined_crack else top.total("crack_days")
+        top.alcohol_total = "declined" if declined_alcohol else top.total("alcohol_days")
+        top.psychological_shown = _shown(top, "psychological_health")
+        top.physical_shown = _shown(top, "physical_health")
+        top.quality_shown = _shown(top, "quality_of_life")
+    episode.top_list = tops
+    episode.has_exit_top = any(t.stage == Stage.EXIT for t in tops)
