@@ -19,6 +19,7 @@ from clients.models import Appointment, Client, Referral
 from keywork.models import Contact, ContactIntervention, Episode
 from outcomes.models import OutcomeForm
 from services.access import ADMIN
+from services.interchange import top_files
 from services.interchange.resources import (
     AppointmentResource,
     BundleResource,
@@ -207,6 +208,7 @@ def _files(codes: list[str] | None) -> Iterator[tuple[BundleResource, Iterable[t
             ],
         ),
     )
+    yield from top_files.export_files(codes)
 
 
 def _staff_rows(codes: list[str] | None) -> list[tuple[Any, ...]]:

@@ -23,7 +23,7 @@ from keywork.models import ContactType, DischargeReason, Intervention, Mode
 from nectos import clock
 from outcomes.models import ReportedBy, Timepoint
 from services.access import ADMIN
-from services.interchange import checks, writes
+from services.interchange import checks, top_files, writes
 from services.interchange.bundle import (
     BUNDLE,
     BundleRefused,
@@ -152,7 +152,7 @@ def load_codes() -> dict[str, frozenset[str]]:
         "timepoint": frozenset(Timepoint.values),
         "reported_by": frozenset(ReportedBy.values),
         "role": frozenset([*Role.values, ADMIN]),
-    }
+    } | top_files.codes_for_files()
 
 
 def import_bundle(

@@ -531,4 +531,9 @@ RESOURCES: list[type[BundleResource]] = [
     ContactResource,
     OutcomeResource,
 ]
+
+# The Treatment Outcomes Profile and client information reviews (their own module).
+from services.interchange.top_resources import ClientReviewResource, TopResource  # noqa: E402
+
+RESOURCES += [TopResource, ClientReviewResource]
 FILE_NAMES = [r.file_name for r in RESOURCES]

@@ -16,6 +16,7 @@ from keywork.models import Contact, ContactIntervention, Episode
 from outcomes.actions import followups_sweep
 from outcomes.models import OutcomeForm
 from services.access import ADMIN
+from services.interchange import top_files
 from services.interchange.staging import execute, fetch, insert_select
 from services.models import Membership, Service, User
 
@@ -412,7 +413,8 @@ def refresh_followups(today) -> None:
             """
             SELECT e.id FROM keywork_episode e
             WHERE e.reference IN (SELECT episode_ref FROM stage_episodes
-                                  UNION SELECT episode_ref FROM stage_outcomes)
+                                  UNION SELECT episode_ref FROM stage_outcomes
+                                  UNION SELECT episode_ref FROM stage_tops)
             ORDER BY e.id
             """
         )
@@ -430,4 +432,6 @@ WRITERS = [
     ("episodes.csv", write_episodes),
     ("contacts.csv", write_contacts),
     ("outcomes.csv", write_outcomes),
+    ("tops.csv", top_files.write_tops),
+    ("client_reviews.csv", top_files.write_client_reviews),
 ]
