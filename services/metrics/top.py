@@ -14,7 +14,7 @@ over a few columns per TOP."""
 import datetime as dt
 import statistics
 
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 
 from outcomes.top_models import REPORTED_SUBSTANCES, SCORE_ITEMS, Stage, TreatmentOutcomesProfile
 from services.metrics.cohort import Cohort, cohort_episodes
@@ -32,24 +32,35 @@ def _episodes(cohort: Cohort):
     return cohort_episodes(cohort).filter(tier__in=STRUCTURED_TIERS)
 
 
-def completeness(cohort: Cohort) -> dict:
-    """start_tops_due: episodes with start + 14 <= T; start_tops_on_time:
-    those with a start TOP dated within 14 days either side of the start."""
+def _completeness_rows(cohort: Cohort) -> list[tuple]:
+    """(service code, start date, its start TOP's date or None) for the
+    episodes whose start TOP is due: start + 14 <= T."""
     due = _episodes(cohort).filter(
         start_date__lte=cohort.as_of - dt.timedelta(days=START_WINDOW_DAYS)
     )
-    rows = due.annotate(
-        start_top=Min(
-            "tops__top_date",
-            filter=Q(tops__stage=Stage.START, tops__top_date__lte=cohort.as_of),
-        )
-    ).values_list("start_date", "start_top")
-    due_n = on_time = 0
-    for start, top in rows:
-        due_n += 1
-        if top is not None and abs((top - start).days) <= START_WINDOW_DAYS:
-            on_time += 1
-    return {"start_tops_due": due_n, "start_tops_on_time": on_time}
+    return list(
+        due.annotate(
+            start_top=Min(
+                "tops__top_date",
+                filter=Q(tops__stage=Stage.START, tops__top_date__lte=cohort.as_of),
+            )
+        ).values_list("referral__service__code", "start_date", "start_top")
+    )
+
+
+def _completeness(rows) -> dict:
+    """start_tops_due: episodes with start + 14 <= T; start_tops_on_time:
+    those with a start TOP dated within 14 days either side of the start."""
+    on_time = sum(
+        1
+        for _, start, top in rows
+        if top is not None and abs((top - start).days) <= START_WINDOW_DAYS
+    )
+    return {"start_tops_due": len(rows), "start_tops_on_time": on_time}
+
+
+def completeness(cohort: Cohort) -> dict:
+    return _completeness(_completeness_rows(cohort))
 
 
 def _item_totals(row: dict, declined: list[str]) -> dict:
@@ -62,8 +73,8 @@ def _item_totals(row: dict, declined: list[str]) -> dict:
     return totals
 
 
-def pairs(cohort: Cohort) -> list[tuple[dict, dict]]:
-    """(start, review) item totals for each paired episode."""
+def _pairs(cohort: Cohort) -> list[tuple[str, dict, dict]]:
+    """(service code, start totals, review totals) for each paired episode."""
     columns = ["episode_id", "stage", "top_date", "declined", *SUBSTANCE_ITEMS.values()]
     columns += list(SCORE_ITEMS)
     tops = (
@@ -72,8 +83,9 @@ def pairs(cohort: Cohort) -> list[tuple[dict, dict]]:
             stage__in=(Stage.START, Stage.REVIEW),
             top_date__lte=cohort.as_of,
         )
+        .annotate(service_code=F("episode__referral__service__code"))
         .order_by("episode_id", "top_date", "pk")
-        .values(*columns)
+        .values("service_code", *columns)
     )
     starts: dict[int, dict] = {}
     reviews: dict[int, list[dict]] = {}
@@ -89,12 +101,18 @@ def pairs(cohort: Cohort) -> list[tuple[dict, dict]]:
             if PAIR_MIN_DAYS <= gap <= PAIR_MAX_DAYS:
                 result.append(
                     (
+                        start["service_code"],
                         _item_totals(start, start["declined"]),
                         _item_totals(review, review["declined"]),
                     )
                 )
                 break
     return result
+
+
+def pairs(cohort: Cohort) -> list[tuple[dict, dict]]:
+    """(start, review) item totals for each paired episode."""
+    return [(a, b) for _, a, b in _pairs(cohort)]
 
 
 def _mean(values: list) -> float | None:
@@ -123,12 +141,30 @@ def score_figures(paired: list[tuple[dict, dict]], item: str) -> dict:
     return {"n": n, "mean_change": mean, "ci95": t_interval(n, mean, sd)}
 
 
-def top(cohort: Cohort) -> dict:
-    """The `top` object of `manage.py metrics --json`."""
-    paired = pairs(cohort)
-    out: dict = completeness(cohort) | {"pairs": len(paired)}
+def _figures(completeness_rows, paired: list[tuple[dict, dict]]) -> dict:
+    out: dict = _completeness(completeness_rows) | {"pairs": len(paired)}
     for name in SUBSTANCE_ITEMS:
         out[name] = substance_figures(paired, name)
     for item in SCORE_ITEMS:
         out[item] = score_figures(paired, item)
     return out
+
+
+def top(cohort: Cohort) -> dict:
+    """The `top` object of `manage.py metrics --json`."""
+    return _figures(_completeness_rows(cohort), pairs(cohort))
+
+
+def top_by_service(cohort: Cohort) -> tuple[dict, dict[str, dict]]:
+    """top() for the whole cohort and for each service in it, from the same
+    two queries (the quarterly return's)."""
+    rows = _completeness_rows(cohort)
+    paired = _pairs(cohort)
+    codes = sorted({r[0] for r in rows} | {p[0] for p in paired})
+    by_service = {
+        code: _figures(
+            [r for r in rows if r[0] == code], [(a, b) for c, a, b in paired if c == code]
+        )
+        for code in codes
+    }
+    return _figures(rows, [(a, b) for _, a, b in paired]), by_service

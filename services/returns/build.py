@@ -28,6 +28,7 @@ from services.models import Service
 from services.returns.disclosure import DEFAULT_POLICY, DisclosurePolicy, RawTable, protect
 from services.returns.layout import Breakdown, Layout, build_layout
 from services.returns.quarters import Quarter
+from services.returns.top_return import top_values
 
 TITLE = "Crack and stimulant treatment: quarterly return"
 ALL = "__all__"
@@ -216,7 +217,11 @@ def raw_figures(
                     for code in codes:
                         values[(key, code)] = counts.get(code, {}).get(group, 0)
 
-    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_breakdowns]
+    def do_top() -> None:
+        values.update(top_values(cohorts.quarter, services, ALL))
+
+    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_top]
+    steps.append(do_breakdowns)
     for i, step in enumerate(steps, start=1):
         step()
         if progress:

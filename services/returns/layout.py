@@ -323,7 +323,10 @@ class Layout:
 
 
 def build_layout(breakdowns: tuple[Breakdown, ...]) -> Layout:
+    from services.returns.top_return import TOP_SECTION
+
     measures = (REFERRALS, TREATMENT, RETENTION, KEYWORK, _outcomes(30), _outcomes(90))
+    measures += (TOP_SECTION,)
     lines: dict[str, Line] = {}
     for section in measures:
         for line in section.lines:
