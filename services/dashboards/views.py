@@ -23,6 +23,7 @@ from services.dashboards.queries import (
     newest_changes,
 )
 from services.dashboards.records import RecordsRequest, records_for
+from services.dashboards.top_presenters import top_context
 from services.metrics import (
     Cohort,
     caseload,
@@ -125,6 +126,7 @@ def _dashboard_context(data: dict, link: p.Link) -> dict:
         "keyworker_rows": keyworkers,
         "outcome_cards": [p.outcome_card(n, data["outcomes"][n]) for n in ("day30", "day90")],
         "agreement": p.agreement_sentence(data["agreement"]),
+        "top": top_context(summary.get("top")),
         "breakdowns": [
             {
                 "by": by,
