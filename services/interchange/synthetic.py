@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from services.interchange import synthetic_top
+
 DAY = dt.timedelta(days=1)
 
 # Referrals span three years ending on REFERRALS_END; activity (contacts,
@@ -334,6 +336,9 @@ class Simulation:
         last = end or self.as_of
         self._contacts(profile, number, start, last, days)
         self._outcomes(profile, number, start, end, days)
+        top_records = getattr(self.sink, "top_records", None)
+        if top_records is not None:
+            top_records(number, synthetic_top.episode_records(number, tier, start, end, self.as_of))
         return end
 
     def _contacts(
