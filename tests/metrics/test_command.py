@@ -76,6 +76,7 @@ def test_it_prints_exactly_the_documented_shape(data):
         "retention",
         "intensity",
         "outcomes",
+        "top",
     ]
     assert result["service"] == "A"
     assert (result["from"], result["to"], result["as_of"]) == (
