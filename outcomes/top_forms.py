@@ -77,6 +77,7 @@ def _week_field(label: str, week: int) -> forms.IntegerField:
                 "pattern": "[0-7]",
                 "maxlength": "1",
                 "autocomplete": "off",
+                "aria-label": f"{label}, week {week}",
                 "class": "form-control form-control-sm top-cell",
             }
         ),
