@@ -136,3 +136,74 @@ def test_the_form_runs_a_constant_number_of_queries(
     # list, the nav's counts: about a dozen whatever the data.
     with django_assert_max_num_queries(16):
         assert browser.get(create_url(episode)).status_code == 200
+
+
+def test_the_discharge_form_offers_the_exit_top(client_as, alice, episode):
+    url = f"/episodes/{episode.pk}/discharge/"
+    assert b"Then record the exit TOP" in client_as(alice).get(url).content
+    data = {"end_date": clock.today().isoformat(), "discharge_reason": "dropped_out"}
+    response = client_as(alice).post(url, {**data, "then_exit_top": "1"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(create_url(episode) + "?stage=exit&next=")
+    page = client_as(alice).get(response["Location"])
+    assert page.context["form"].initial["stage"] == "exit"
+    assert page.context["form"].initial["top_date"] == clock.today()
+
+
+def test_no_exit_top_offer_where_the_service_uses_only_nectos_forms(client_as, alice, episode):
+    service = episode.referral.service
+    service.outcome_instruments = "nectos"
+    service.save()
+    url = f"/episodes/{episode.pk}/discharge/"
+    assert b"Then record the exit TOP" not in client_as(alice).get(url).content
+
+
+# --- Client information reviews -------------------------------------------------
+
+
+def review_url(episode) -> str:
+    return reverse("outcomes:client_review_create", args=[episode.pk])
+
+
+def review_post(**changes) -> dict:
+    data = {
+        "review_date": clock.today().isoformat(),
+        "accommodation_need": "housing_problem",
+        "employment_status": "unemployed",
+        "parental_status": "all_children_live_with_client",
+        "children_in_household": "2",
+        "pregnant": "false",
+        "declined": ["naloxone_issued"],
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_client_information_review_is_recorded(client_as, alice, episode):
+    from clients.review_models import ClientReview
+
+    browser = client_as(alice)
+    assert browser.get(review_url(episode)).status_code == 200
+    response = browser.post(review_url(episode), review_post())
+    assert response.status_code == 302
+    review = ClientReview.objects.get()
+    assert review.value("naloxone_issued") == "declined"
+    assert review.value("pregnant") is False
+    assert review.with_children
+    assert AccessEvent.objects.count() == 2  # one per request
+    record = browser.get(reverse("keywork:record", args=[episode.referral.client.key]))
+    assert b'data-testid="children-marker"' in record.content
+
+
+def test_a_declined_item_with_an_answer_is_a_message(client_as, alice, episode):
+    from clients.review_models import ClientReview
+
+    response = client_as(alice).post(review_url(episode), review_post(declined=["pregnant"]))
+    assert response.status_code == 400
+    assert b"either answered or declined" in response.content
+    assert not ClientReview.objects.exists()
+
+
+def test_another_service_gets_404_for_reviews(client_as, charlie, episode):
+    assert client_as(charlie).get(review_url(episode)).status_code == 404
+    assert client_as(charlie).post(review_url(episode), review_post()).status_code == 404
