@@ -2,7 +2,7 @@
 simulated episodes (the demo and the national data set).
 
 Rates: a start TOP for about nine in ten Tier 3 and 4 starters (most within
-a week of the start, a few late); a review TOP for about eight in ten of
+a week of the start, a few late); a review TOP for about nine in ten of
 those still in treatment at each six-month review; an exit TOP for about
 six in ten discharges; now and then an item declined (about 1 in 100). A client
 information review goes with the start TOP and most review TOPs.
@@ -200,7 +200,7 @@ def episode_records(
             if due - 14 * DAY > last:
                 break
             when = min(due + rng.randint(-14, 14) * DAY, last)
-            if rng.random() < 0.8 and when > start_top and when not in used:
+            if rng.random() < 0.9 and when > start_top and when not in used:
                 used.add(when)
                 factor = max(0.2, 0.45 - 0.05 * k)
                 yield ("top", when, "review", _top(rng, client, factor))
