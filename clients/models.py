@@ -252,3 +252,7 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# Client information reviews live in their own module.
+from clients.review_models import ClientReview  # noqa: E402, F401

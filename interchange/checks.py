@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from interchange import cm_checks
+from interchange import cm_checks, top_files
 from interchange.bundle import Problem
 from interchange.resources import RESOURCES
 from interchange.staging import execute, fetch
@@ -28,6 +28,7 @@ def run_all(*, scope: Any, today: dt.date, broken: set[str], present: set[str]) 
     problems += _contacts(allowed, broken)
     problems += _outcomes(allowed, broken)
     problems += cm_checks.run(allowed, broken)
+    problems += top_files.checks(allowed, broken)
     return problems
 
 
@@ -73,7 +74,9 @@ def _resolve() -> None:
             FROM keywork_episode e JOIN clients_referral r ON r.id = e.referral_id
             JOIN services_service sv ON sv.id = r.service_id
             WHERE e.reference IN (SELECT episode_ref FROM stage_contacts
-                                  UNION SELECT episode_ref FROM stage_outcomes)
+                                  UNION SELECT episode_ref FROM stage_outcomes
+                                  UNION SELECT episode_ref FROM stage_tops
+                                  UNION SELECT episode_ref FROM stage_client_reviews)
         ) q ORDER BY ref, pri, start_date;
         CREATE INDEX ON res_episode (ref);
         ANALYZE res_episode;

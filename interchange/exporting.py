@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet
 
 from clients.models import Appointment, Client, Referral
+from interchange import top_files
 from interchange.cm_exporting import cm_files
 from interchange.resources import (
     AppointmentResource,
@@ -209,6 +210,7 @@ def _files(codes: list[str] | None) -> Iterator[tuple[BundleResource, Iterable[t
         ),
     )
     yield from cm_files(in_scope)
+    yield from top_files.export_files(codes)
 
 
 def _staff_rows(codes: list[str] | None) -> list[tuple[Any, ...]]:

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from clients.review_models import REVIEW_ITEMS
 from interchange import synthetic
 from interchange.cm_synthetic import write_cm_files
 from interchange.demo import SERVICES, STAFF, demo_profiles, demo_services_and_staff
@@ -15,13 +16,16 @@ from interchange.resources import (
     AppointmentResource,
     BundleResource,
     ClientResource,
+    ClientReviewResource,
     ContactResource,
     EpisodeResource,
     OutcomeResource,
     ReferralResource,
     ServiceResource,
     StaffResource,
+    TopResource,
 )
+from outcomes.top_models import ITEMS as TOP_ITEMS
 from services.access import ADMIN
 
 
@@ -52,6 +56,8 @@ class BundleSink:
                 EpisodeResource,
                 ContactResource,
                 OutcomeResource,
+                TopResource,
+                ClientReviewResource,
             )
         }
         self._clients = self.files["clients.csv"].write
@@ -109,6 +115,16 @@ class BundleSink:
 
     def outcome(self, episode_no, timepoint, date, reported_by, *values: Any) -> None:
         self._outcomes((synthetic.episode_ref(episode_no), timepoint, date, reported_by, *values))
+
+    def top_records(self, episode_no, rows) -> None:
+        """TOPs and client information reviews (synthetic_top)."""
+        ref = synthetic.episode_ref(episode_no)
+        tops, reviews = self.files["tops.csv"].write, self.files["client_reviews.csv"].write
+        for kind, date, stage, cells in rows:
+            if kind == "top":
+                tops((ref, date, stage, *(cells[i] or None for i in TOP_ITEMS)))
+            else:
+                reviews((ref, date, *(cells[i] or None for i in REVIEW_ITEMS)))
 
     def close(self) -> None:
         for f in self.files.values():

@@ -19,7 +19,7 @@ import pghistory
 from django.db import DatabaseError, connection, transaction
 
 from clients.models import Attendance, EthnicCategory, ReferralSource, Sex, Substance
-from interchange import checks, writes
+from interchange import checks, top_files, writes
 from interchange.bundle import (
     BUNDLE,
     BundleRefused,
@@ -152,7 +152,7 @@ def load_codes() -> dict[str, frozenset[str]]:
         "timepoint": frozenset(Timepoint.values),
         "reported_by": frozenset(ReportedBy.values),
         "role": frozenset([*Role.values, ADMIN]),
-    }
+    } | top_files.codes_for_files()
 
 
 def import_bundle(

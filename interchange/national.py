@@ -20,12 +20,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
 from clients.models import Appointment, Client, Referral
-from interchange import synthetic
+from clients.review_models import REVIEW_COLUMNS, REVIEW_ITEMS, ClientReview
+from interchange import synthetic, synthetic_top
 from interchange.cm_synthetic import create_cm_plans
 from interchange.demo import DEMO_PASSWORD
 from keywork.models import Contact, ContactIntervention, Episode
 from nectos import clock
 from outcomes.models import OutcomeForm
+from outcomes.top_models import ITEM_COLUMNS, TreatmentOutcomesProfile
+from outcomes.top_models import ITEMS as TOP_ITEMS
 from services.models import Membership, Role, Service, User
 
 TOWNS = [
@@ -185,6 +188,16 @@ class CopySink:
              "quality_of_life"],
         )  # fmt: skip
         self.contact_id = self.base[Contact]
+        self.tops = _Table(
+            folder,
+            TreatmentOutcomesProfile,
+            ["episode_id", "stage", "top_date", *(ITEM_COLUMNS[i] for i in TOP_ITEMS), "declined"],
+        )
+        self.reviews = _Table(
+            folder,
+            ClientReview,
+            ["episode_id", "review_date", *(REVIEW_COLUMNS[i] for i in REVIEW_ITEMS), "declined"],
+        )
 
     def tables(self) -> list[_Table]:
         return [
@@ -195,7 +208,20 @@ class CopySink:
             self.contacts,
             self.interventions,
             self.forms,
+            self.tops,
+            self.reviews,
         ]
+
+    def top_records(self, episode_no, rows) -> None:
+        """TOPs and client information reviews (synthetic_top)."""
+        episode_id = self.base[Episode] + episode_no
+        for kind, date, stage, cells in rows:
+            if kind == "top":
+                fields = synthetic_top.copy_fields(cells, TOP_ITEMS, ITEM_COLUMNS)
+                self.tops.write("\t".join([str(episode_id), stage, str(date), *fields]))
+            else:
+                fields = synthetic_top.copy_fields(cells, REVIEW_ITEMS, REVIEW_COLUMNS)
+                self.reviews.write("\t".join([str(episode_id), str(date), *fields]))
 
     def client(self, no, initials, dob, sex, ethnicity, preferred_name) -> None:
         key = uuid.UUID(int=self.uuids.getrandbits(128), version=4)
@@ -317,7 +343,7 @@ def generate_national(
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = origin")
             for model in (Client, Referral, Appointment, Episode, Contact, ContactIntervention,
-                          OutcomeForm):  # fmt: skip
+                          OutcomeForm, TreatmentOutcomesProfile, ClientReview):  # fmt: skip
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608

@@ -535,4 +535,8 @@ RESOURCES: list[type[BundleResource]] = [
 from interchange.cm_resources import CM_RESOURCES  # noqa: E402
 
 RESOURCES += CM_RESOURCES
+# The Treatment Outcomes Profile and client information reviews (their own module).
+from interchange.top_resources import ClientReviewResource, TopResource  # noqa: E402
+
+RESOURCES += [TopResource, ClientReviewResource]
 FILE_NAMES = [r.file_name for r in RESOURCES]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from interchange import synthetic_top
 from nectos import clock
 
 DAY = dt.timedelta(days=1)
@@ -349,6 +350,9 @@ class Simulation:
         last = end or self.as_of
         self._contacts(profile, number, start, last, days)
         self._outcomes(profile, number, start, end, days)
+        top_records = getattr(self.sink, "top_records", None)
+        if top_records is not None:
+            top_records(number, synthetic_top.episode_records(number, tier, start, end, self.as_of))
         return end
 
     def _contacts(

@@ -12,6 +12,7 @@ bundle matches the n-th record (oldest first)."""
 from django.contrib.auth.hashers import make_password
 
 from clients.models import Appointment, Client, Referral
+from interchange import top_files
 from interchange.staging import execute, fetch, insert_select
 from keywork.models import Contact, ContactIntervention, Episode
 from outcomes.actions import followups_sweep
@@ -412,7 +413,8 @@ def refresh_followups(today) -> None:
             """
             SELECT e.id FROM keywork_episode e
             WHERE e.reference IN (SELECT episode_ref FROM stage_episodes
-                                  UNION SELECT episode_ref FROM stage_outcomes)
+                                  UNION SELECT episode_ref FROM stage_outcomes
+                                  UNION SELECT episode_ref FROM stage_tops)
             ORDER BY e.id
             """
         )
@@ -430,6 +432,8 @@ WRITERS = [
     ("episodes.csv", write_episodes),
     ("contacts.csv", write_contacts),
     ("outcomes.csv", write_outcomes),
+    ("tops.csv", top_files.write_tops),
+    ("client_reviews.csv", top_files.write_client_reviews),
 ]
 # Contingency management: after the episodes its plans belong to.
 from interchange.cm_writes import CM_WRITERS  # noqa: E402

@@ -29,3 +29,18 @@ def get_form_for_user(user, pk: int) -> OutcomeForm:
         )
     except OutcomeForm.DoesNotExist as exc:
         raise Http404("No such outcome form") from exc
+
+
+def get_top_for_user(user, pk: int):
+    from outcomes.top_models import TreatmentOutcomesProfile
+
+    try:
+        return (
+            TreatmentOutcomesProfile.objects.visible_to(user)
+            .select_related(
+                "episode__referral__client", "episode__referral__service", "episode__keyworker"
+            )
+            .get(pk=pk)
+        )
+    except TreatmentOutcomesProfile.DoesNotExist as exc:
+        raise Http404("No such TOP") from exc

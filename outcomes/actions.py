@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from keywork.models import Episode
 from nectos import clock
+from outcomes import top_followups
 from outcomes.models import (
     FOLLOW_UP_DAYS,
     OUTSTANDING,
@@ -32,6 +33,7 @@ from outcomes.models import (
     ReportedBy,
     duplicate_message,
 )
+from services.models import Instruments
 
 logger = logging.getLogger(__name__)
 
@@ -113,17 +115,24 @@ def state_expression(as_of: dt.date) -> Case:
             timepoint=timepoint,
             episode__start_date__gte=as_of - dt.timedelta(days=days + WINDOW_DAYS),
         )
+    top = top_followups.state_whens(as_of)
     return Case(
+        *top.done,
         When(done, then=Value(FollowUpState.DONE)),
         When(episode__end_date__lte=as_of, then=Value(FollowUpState.NOT_APPLICABLE)),
+        *top.not_applicable,
+        *top.upcoming_and_due,
         When(upcoming, then=Value(FollowUpState.UPCOMING)),
         When(due, then=Value(FollowUpState.DUE)),
         default=Value(FollowUpState.OVERDUE),
     )
 
 
-def _ensure_rows(episodes: QuerySet) -> int:
-    """A follow-up row for each day-N review of each episode."""
+def _ensure_rows(episodes: QuerySet, as_of: dt.date | None = None) -> int:
+    """A follow-up row for each day-N review of each episode (in services
+    that use the NECTOS forms), and for the TOPs due (top_followups)."""
+    top_followups.ensure_rows(episodes, as_of or clock.today())
+    episodes = episodes.exclude(referral__service__outcome_instruments=Instruments.TOP)
     missing = Q()
     for timepoint in FOLLOW_UP_DAYS:
         missing |= ~Exists(FollowUp.objects.filter(episode=OuterRef("pk"), timepoint=timepoint))
@@ -143,7 +152,7 @@ def _bring_up_to_date(episodes: QuerySet, as_of: dt.date) -> int:
     """Make every follow-up row of `episodes` say what is true on `as_of`.
     Returns how many rows changed state. Runs inside the caller's
     transaction."""
-    _ensure_rows(episodes)
+    _ensure_rows(episodes, as_of)
     rows = FollowUp.objects.filter(episode__in=episodes.values("pk"))
     # Lock the rows that look stale...
     stale = list(
@@ -224,7 +233,7 @@ def followups_sweep(*, as_of: dt.date, episode_ids: list[int] | None = None) -> 
         episodes = Episode.objects.all()
         if episode_ids is not None:
             episodes = episodes.filter(pk__in=episode_ids)
-        given_rows = _ensure_rows(episodes)
+        given_rows = _ensure_rows(episodes, as_of)
         changed = _bring_up_to_date(episodes, as_of)
         followups = FollowUp.objects.all()
         if episode_ids is not None:

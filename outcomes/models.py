@@ -197,6 +197,20 @@ FOLLOW_UP_DAYS: dict[str, int] = {Timepoint.DAY30: 30, Timepoint.DAY90: 90}
 WINDOW_DAYS = 7
 
 
+class FollowUpKind(models.TextChoices):
+    """What a follow-up row asks for: a NECTOS day-N form or a TOP."""
+
+    DAY30 = "day30", "Day 30"
+    DAY90 = "day90", "Day 90"
+    TOP_START = "top_start", "Start TOP"
+    TOP_REVIEW = "top_review", "Review TOP"
+
+
+# TOPs are due from 14 days before their date to 14 days after (domain.md).
+TOP_WINDOW_DAYS = 14
+TOP_KINDS = (FollowUpKind.TOP_START, FollowUpKind.TOP_REVIEW)
+
+
 class FollowUpState(models.TextChoices):
     UPCOMING = "upcoming", "Upcoming"
     DUE = "due", "Due"
@@ -223,7 +237,10 @@ class FollowUp(models.Model):
     by the sweeper (outcomes.actions.followups_sweep)."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="followups")
-    timepoint = models.CharField(max_length=10, choices=Timepoint.choices)
+    timepoint = models.CharField(max_length=10, choices=FollowUpKind.choices)
+    # A review TOP's date (start TOP + k x the service's review interval);
+    # empty for the other kinds, whose date follows the episode's start.
+    due_date = models.DateField(null=True, blank=True)
     state = models.CharField(
         max_length=20, choices=FollowUpState.choices, default=FollowUpState.UPCOMING
     )
@@ -238,10 +255,23 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["state"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["episode", "timepoint"], name="followup_once_per_episode_timepoint"
+                fields=["episode", "timepoint"],
+                condition=~Q(timepoint=FollowUpKind.TOP_REVIEW),
+                name="followup_once_per_episode_timepoint",
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "timepoint", "due_date"],
+                condition=Q(timepoint=FollowUpKind.TOP_REVIEW),
+                name="followup_review_top_once_per_date",
             ),
             models.CheckConstraint(
-                condition=Q(timepoint__in=list(FOLLOW_UP_DAYS)), name="followup_day_n_only"
+                condition=Q(timepoint__in=list(FOLLOW_UP_DAYS) + list(TOP_KINDS)),
+                name="followup_day_n_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(timepoint=FollowUpKind.TOP_REVIEW, due_date__isnull=False)
+                | (~Q(timepoint=FollowUpKind.TOP_REVIEW) & Q(due_date__isnull=True)),
+                name="followup_due_date_for_review_tops",
             ),
         ]
 
@@ -249,16 +279,48 @@ class FollowUp(models.Model):
         return f"{self.get_timepoint_display()} follow-up: {self.get_state_display()}"
 
     @property
-    def days(self) -> int:
-        return FOLLOW_UP_DAYS[self.timepoint]
+    def is_top(self) -> bool:
+        return self.timepoint in TOP_KINDS
+
+    @property
+    def days(self) -> int | None:
+        return FOLLOW_UP_DAYS.get(self.timepoint)
+
+    @property
+    def target_date(self):
+        if self.timepoint == FollowUpKind.TOP_REVIEW:
+            return self.due_date
+        return self.episode.start_date + dt.timedelta(days=self.days or 0)
+
+    @property
+    def half_window(self) -> int:
+        return TOP_WINDOW_DAYS if self.is_top else WINDOW_DAYS
 
     @property
     def due_from(self):
-        return self.episode.start_date + dt.timedelta(days=self.days - WINDOW_DAYS)
+        return self.target_date - dt.timedelta(days=self.half_window)
 
     @property
     def overdue_after(self):
-        return self.episode.start_date + dt.timedelta(days=self.days + WINDOW_DAYS)
+        return self.target_date + dt.timedelta(days=self.half_window)
+
+    @property
+    def form_path(self) -> str:
+        """Where this row's form is filled in: the TOP form or the day-N form."""
+        from django.urls import reverse
+
+        if self.is_top:
+            url = reverse("outcomes:top_create", args=[self.episode_id])
+            return f"{url}?stage={self.stage}"
+        url = reverse("outcomes:form_create", args=[self.episode_id])
+        return f"{url}?timepoint={self.timepoint}"
+
+    @property
+    def stage(self) -> str | None:
+        """The TOP stage this row asks for."""
+        return {FollowUpKind.TOP_START: "start", FollowUpKind.TOP_REVIEW: "review"}.get(
+            self.timepoint
+        )
 
     @property
     def is_outstanding(self) -> bool:
@@ -343,3 +405,7 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.recipient} on {self.day}"
+
+
+# The Treatment Outcomes Profile lives in its own module.
+from outcomes.top_models import TreatmentOutcomesProfile  # noqa: E402, F401

@@ -231,7 +231,10 @@ def episode_outcomes(episode) -> EpisodeOutcomes:
         if f.timepoint in (Timepoint.BASELINE, Timepoint.EXIT)
         and f.reported_by == ReportedBy.KEYWORKER
     ]
-    followups = sorted(episode.followups.all(), key=lambda fu: _TIMEPOINT_ORDER[fu.timepoint])
+    followups = sorted(
+        episode.followups.all(),
+        key=lambda fu: (_TIMEPOINT_ORDER.get(fu.timepoint, len(_TIMEPOINT_ORDER)), fu.target_date),
+    )
     return EpisodeOutcomes(
         rows=rows,
         chart=chart,

@@ -24,5 +24,6 @@ def on_caseload_loaded(sender, *, episodes, **kwargs) -> None:
 
 
 def on_record_loaded(sender, *, episodes, **kwargs) -> None:
-    """The outcome panel on the client record: two queries for all episodes."""
-    prefetch_related_objects(episodes, "outcome_forms", "followups")
+    """The outcome panel on the client record: one query per relation for
+    all episodes (forms, follow-ups, TOPs, client information reviews)."""
+    prefetch_related_objects(episodes, "outcome_forms", "followups", "tops", "client_reviews")

@@ -73,7 +73,7 @@ def episode(request, episode_pk: int):
     """One episode's forms beside its baseline, and its follow-ups."""
     episode = get_episode_for_user(request.user, episode_pk)
     record_client_page(request, episode.referral.client)
-    prefetch_related_objects([episode], "outcome_forms", "followups")
+    prefetch_related_objects([episode], "outcome_forms", "followups", "tops")
     return render(request, "outcomes/episode.html", {"episode": episode})
 
 

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -26,6 +27,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+
+class Instruments(models.TextChoices):
+    """Which outcome instruments a service records."""
+
+    BOTH = "both", "TOP and NECTOS forms"
+    TOP = "top", "TOP only"
+    NECTOS = "nectos", "NECTOS forms only"
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -61,6 +70,12 @@ class Service(models.Model):
     day_programme_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Empty when the programme is open-ended."
     )
+    outcome_instruments = models.CharField(
+        max_length=10, choices=Instruments.choices, default=Instruments.BOTH
+    )
+    top_review_weeks = models.PositiveSmallIntegerField(
+        "weeks between TOP reviews", default=26, validators=[MinValueValidator(1)]
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -71,6 +86,9 @@ class Service(models.Model):
             models.CheckConstraint(
                 condition=Q(day_programme_weeks__isnull=True) | Q(day_programme_weeks__gt=0),
                 name="service_programme_weeks_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(top_review_weeks__gt=0), name="service_top_review_weeks_positive"
             ),
         ]
 

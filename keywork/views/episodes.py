@@ -1,8 +1,11 @@
 """Start, discharge and reallocate treatment episodes."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clients.access import clinical_required, get_referral_for_user
@@ -74,6 +77,11 @@ def episode_discharge(request, pk: int):
             "Episode ended. The door stays open: a new referral brings them back "
             "with their history.",
         )
+        if request.POST.get("then_exit_top"):
+            # The discharge form offers the exit TOP (docs/outcomes.md).
+            record = reverse("keywork:record", args=[client.key])
+            top = reverse("outcomes:top_create", args=[episode.pk])
+            return redirect(f"{top}?stage=exit&next={quote(record)}")
         return redirect("keywork:record", key=client.key)
 
     return form_page(

@@ -25,6 +25,7 @@ from reporting.dashboards.queries import (
     newest_changes,
 )
 from reporting.dashboards.records import RecordsRequest, records_for
+from reporting.dashboards.top_presenters import top_context
 from reporting.metrics import (
     Cohort,
     caseload,
@@ -130,6 +131,7 @@ def _dashboard_context(data: dict, link: p.Link) -> dict:
         "keyworker_rows": keyworkers,
         "outcome_cards": [p.outcome_card(n, data["outcomes"][n]) for n in ("day30", "day90")],
         "agreement": p.agreement_sentence(data["agreement"]),
+        "top": top_context(summary.get("top")),
         "breakdowns": [
             {
                 "by": by,

@@ -8,6 +8,7 @@ from reporting.metrics.national import national
 from reporting.metrics.outcomes import FOLLOW_UPS, outcomes, outcomes_by
 from reporting.metrics.retention import CORE as RETENTION_KEYS
 from reporting.metrics.retention import retention, retention_by
+from reporting.metrics.top import top
 
 
 def measures(cohort: Cohort) -> dict:
@@ -72,6 +73,7 @@ def report(cohort: Cohort, *, service_code: str | None = None, by: str | None = 
     out |= measures(cohort)
     out["cm"] = cm(cohort)
     out["national"] = national(cohort)
+    out["top"] = top(cohort)
     if by is not None:
         out["groups"] = measures_by(cohort, by)
     return out

@@ -29,6 +29,7 @@ from reporting.returns.disclosure import DEFAULT_POLICY, DisclosurePolicy, RawTa
 from reporting.returns.layout import Breakdown, Layout, build_layout
 from reporting.returns.national import put_national
 from reporting.returns.quarters import Quarter
+from reporting.returns.top_return import top_values
 from services.models import Service
 
 TITLE = "Crack and stimulant treatment: quarterly return"
@@ -227,8 +228,11 @@ def raw_figures(
     def do_national() -> None:
         put_national(values, codes, cohorts.quarter, ALL)
 
-    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_breakdowns]
-    steps += [do_cm, do_national]
+    def do_top() -> None:
+        values.update(top_values(cohorts.quarter, services, ALL))
+
+    steps = [do_funnel, do_retention, do_treatment, do_intensity, do_outcomes, do_top]
+    steps += [do_breakdowns, do_cm, do_national]
     for i, step in enumerate(steps, start=1):
         step()
         if progress:

@@ -327,6 +327,7 @@ def build_layout(breakdowns: tuple[Breakdown, ...]) -> Layout:
 
     # Imported here: returns.national builds its rows from Line and Section.
     from reporting.returns.national import SECTIONS as NATIONAL
+    from reporting.returns.top_return import TOP_SECTION
 
     measures = (
         REFERRALS,
@@ -335,6 +336,7 @@ def build_layout(breakdowns: tuple[Breakdown, ...]) -> Layout:
         KEYWORK,
         _outcomes(30),
         _outcomes(90),
+        TOP_SECTION,
         CM_SECTION,
         *NATIONAL,
     )

@@ -120,6 +120,19 @@
         options: base({ scales: { y: { beginAtZero: true, ticks: { callback: (v) => v + "%" }, title: { display: true, text: "Of everyone in treatment" } } } }),
       };
     },
+    top(d) {
+      return {
+        type: "bar",
+        data: {
+          labels: d.labels,
+          datasets: [
+            { label: "Start TOP: mean days of use", data: d.start, backgroundColor: ORANGE },
+            { label: "Review TOP: mean days of use", data: d.review, backgroundColor: NAVY },
+          ],
+        },
+        options: base({ scales: { y: { beginAtZero: true, max: 28, title: { display: true, text: "Days in the last 28" } } } }),
+      };
+    },
   };
 
   function draw(root) {

@@ -82,7 +82,7 @@ def test_a_manager_changes_the_quarter_and_reads_the_funnel(
         "() => [...document.querySelectorAll('canvas[data-chart]')]"
         ".filter((c) => window.Chart.getChart(c)).length"
     )
-    assert drawn == 7  # funnel, sources, waits, KM, keyworkers, outcomes, national
+    assert drawn == 8  # funnel, sources, waits, KM, keyworkers, outcomes, national, TOP
     axe(page, "service dashboard")
     shoot(page, "dashboard-manager")
     shoot(page, "dashboard-manager-320", width=320)

@@ -194,7 +194,8 @@ def test_imported_open_episodes_get_their_follow_ups(bundle):
     states = dict(
         FollowUp.objects.filter(episode__reference="E1").values_list("timepoint", "state")
     )
-    # E1 started on 2026-01-12 and has a day-30 form; its day-90 form is overdue.
-    assert states == {"day30": "done", "day90": "overdue"}
+    # E1 started on 2026-01-12 and has a day-30 form; its day-90 form is
+    # overdue, and so is its start TOP (the service uses both instruments).
+    assert states == {"day30": "done", "day90": "overdue", "top_start": "overdue"}
     ended = set(FollowUp.objects.filter(episode__reference="E2").values_list("state", flat=True))
     assert ended == {"not_applicable"}

@@ -79,6 +79,7 @@ def test_it_prints_exactly_the_documented_shape(data):
         "outcomes",
         "cm",
         "national",
+        "top",
     ]
     assert list(result["cm"]) == [
         "plans",

@@ -72,3 +72,17 @@ def _code_lists_after_flush(request):
     from tests.conftest import seed_all_code_lists
 
     seed_all_code_lists()
+
+
+@pytest.fixture(autouse=True)
+def _nectos_forms_only(request):
+    """The day-N follow-up tests count rows, notifications and digests of the
+    NECTOS forms alone: their services use only those. A module that tests
+    TOP due dates says USES_TOP = True and sets its services itself."""
+    if getattr(request.module, "USES_TOP", False):
+        return
+    for name in ("service_a", "service_b"):
+        if name in request.fixturenames:
+            service = request.getfixturevalue(name)
+            service.outcome_instruments = "nectos"
+            service.save(update_fields=["outcome_instruments"])

@@ -140,10 +140,10 @@ def test_the_episode_page_runs_a_fixed_number_of_queries(
                 form_date=episode.start_date,
             )
     # session, user, episode (with client, service, keyworker), its forms,
-    # its follow-ups, standing, session save (savepoint, update, release);
-    # the access event (acting membership, insert).
+    # its follow-ups, its TOPs, standing, session save (savepoint, update,
+    # release); the access event (acting membership, insert).
     client = client_as(alice)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("outcomes:episode", args=[episode.pk]))
     assert response.content.decode().count("Edit<span") == 6
 
