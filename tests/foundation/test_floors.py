@@ -42,6 +42,13 @@ KNOWN_UPWARD = {
     # Slots that outcomes' receivers fill with their own partials.
     ("keywork/_caseload_row_slot.html", "outcomes/_followup_badges.html"),
     ("keywork/_record_outcomes_slot.html", "outcomes/_episode_outcomes.html"),
+    # The TOP's panel in the record's outcomes slot, and the discharge
+    # form's offer of the exit TOP.
+    ("keywork/_record_outcomes_slot.html", "outcomes/_episode_tops.html"),
+    ("keywork/episodes/discharge.html", "outcomes/_discharge_exit_top.html"),
+    # A client information review is recorded beside the TOP review it
+    # goes with, so its form is served by outcomes.
+    ("clients/_client_reviews.html", "outcomes:client_review_create"),
     # Contingency management's plan on the record and its badge and list
     # link on the caseload, included where keywork's pages leave room.
     ("keywork/_caseload_row_slot.html", "contingency/_caseload_badge.html"),
