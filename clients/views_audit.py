@@ -38,7 +38,9 @@ def subject_access(request: HttpRequest, key) -> HttpResponse:
         file_label="Subject access request download",
         kind=AccessKind.DOWNLOAD,
     )
-    body = audit.subject_access_json(client, generated_by=request.user)
+    # A manager's download holds their services' records only.
+    managed = list(Service.objects.managed_by(request.user).values_list("pk", flat=True))
+    body = audit.subject_access_json(client, generated_by=request.user, services=managed)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"subject-access-request-{clock.today():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
