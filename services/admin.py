@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.forms.models import BaseInlineFormSet
 
 from services.models import Membership, Service, User
-from services.security.admin_actions import reset_second_factor
+from services.security.admin_actions import reset_second_factor, send_set_up_link
+from services.security.staff import MembershipForm, StaffCreationForm, check_memberships_of
 
 
 class LabelledRowsFormSet(BaseInlineFormSet):
@@ -18,16 +19,30 @@ class LabelledRowsFormSet(BaseInlineFormSet):
             widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
             widget.attrs["aria-label"] = f"{field.label} ({row})"
 
+    def clean(self):
+        super().clean()
+        if isinstance(self.instance, User):
+            check_memberships_of(self.instance, self.forms)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     formset = LabelledRowsFormSet
     extra = 1
 
 
 @admin.register(User)
 class StaffAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("Profile", {"fields": ("full_name",)}),)
+    # No password here: nobody sets another person's password. They set
+    # their own from a set-up link ("Send a set-up link" below).
+    fieldsets = (
+        ((None, {"fields": ("username",)}),)
+        + UserAdmin.fieldsets[1:]
+        + (("Profile", {"fields": ("full_name",)}),)
+    )
+    add_form = StaffCreationForm
+    add_fieldsets = ((None, {"fields": ("username", "full_name", "email")}),)
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
     # Set by sign-in, never typed (and Django's split date-time boxes carry no
     # labels); roles come from memberships, so groups and permissions need no
@@ -35,7 +50,11 @@ class StaffAdmin(UserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
     inlines = [MembershipInline]
-    actions = [reset_second_factor]
+    actions = [send_set_up_link, reset_second_factor]
+
+    def get_urls(self):
+        # Django's "change another user's password" page is not offered.
+        return [u for u in super().get_urls() if not str(u.pattern).endswith("password/")]
 
 
 @admin.register(Service)

@@ -195,8 +195,30 @@ def _staff(allowed: list[str] | None) -> list[Problem]:
     def add(line: int, column: str | None, reason: str) -> None:
         problems.append(Problem("staff.csv", line, column, reason))
 
+    # Administrators hold no clinical membership (a database rule too).
+    clinical_now = {
+        u
+        for (u,) in fetch(
+            "SELECT DISTINCT u.username FROM services_user u JOIN services_membership m "
+            "ON m.user_id = u.id WHERE m.role IN ('keyworker', 'manager') "
+            "AND u.username = ANY(%s)",
+            [[r[1] for r in rows]],
+        )
+    }
+    admins_now = {
+        u
+        for (u,) in fetch(
+            "SELECT username FROM services_user WHERE is_superuser AND username = ANY(%s)",
+            [[r[1] for r in rows]],
+        )
+    }
+    admin_rows = {r[1] for r in rows if r[4] == "admin"}
+    clinical_rows = {r[1] for r in rows if r[4] in CLINICAL}
     for line, username, full_name, email, role, services in rows:
         services = services or []
+        becomes_admin = role == "admin" and username in clinical_now | clinical_rows
+        if becomes_admin or (role in CLINICAL and username in admins_now | admin_rows):
+            add(line, "role", "an administrator holds no clinical membership")
         for code in services:
             if code not in known:
                 add(line, "services", f"unknown service code {code!r}")

@@ -7,4 +7,4 @@ class SecurityConfig(AppConfig):
     verbose_name = "Sign-in and sessions"
 
     def ready(self) -> None:
-        from services.security import signals  # noqa: F401
+        from services.security import signals, staff  # noqa: F401

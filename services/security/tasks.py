@@ -14,3 +14,10 @@ def break_glass_notify(user_id: int, service_ids: list[int]) -> int:
 @shared_task(name="security.sessions_clear_expired")
 def sessions_clear_expired() -> None:
     UserSession.get_session_store_class().clear_expired()
+
+
+@shared_task(name="security.membership_notify")
+def membership_notify(service_id: int, user_id: int, change: str) -> int:
+    from services.security.staff import membership_notice_send
+
+    return membership_notice_send(service_id=service_id, user_id=user_id, change=change)

@@ -232,3 +232,17 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("admin:index")
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+
+
+class SetUpView(auth_views.PasswordResetConfirmView):
+    """A set-up link from an administrator: the person chooses their own
+    password (Django's reset token: it stops working once used, or when the
+    password or the last sign-in changes)."""
+
+    template_name = "account/set_up.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Password set. Sign in with it now.")
+        return response

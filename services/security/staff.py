@@ -1,0 +1,168 @@
+"""Administrators' powers over staff, kept small: they hold no clinical
+membership, never set another person's password (they send a set-up link
+the person completes themselves), and every membership or role change is
+kept in history (pghistory on User and Membership) and emailed to the
+managers of the service it concerns."""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from services.models import CLINICAL_ROLES, Membership, Role, Service, User
+
+log = logging.getLogger("nectos.security")
+
+NOT_CLINICAL = (
+    "An administrator holds no clinical membership: give this person a separate "
+    "account for clinical work, or take away administrator status first."
+)
+
+
+# --- the form rule (the database has the same rule as a trigger) --------------
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "service", "role"]
+
+    def clean(self):
+        data = super().clean()
+        user = data.get("user")
+        if user is not None and user.is_superuser and data.get("role") in CLINICAL_ROLES:
+            raise ValidationError(NOT_CLINICAL)
+        return data
+
+
+def check_memberships_of(user: User, formset_forms) -> None:
+    """A user made an administrator in the same form that keeps clinical rows."""
+    if not user.is_superuser:
+        return
+    for form in formset_forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if data and not data.get("DELETE") and data.get("role") in CLINICAL_ROLES:
+            raise ValidationError(NOT_CLINICAL)
+
+
+class StaffCreationForm(forms.ModelForm):
+    """A new member of staff: no password. They set their own from the
+    set-up link the administrator sends."""
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+# --- set-up links ---------------------------------------------------------------
+
+
+def set_up_link_send(*, user: User, by: User) -> bool:
+    """Email a link the user follows to choose their own password. False
+    when they have no email address to send it to."""
+    if not user.email:
+        return False
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL.rstrip("/") + reverse("security:set_up", args=[uid, token])
+    send_mail(
+        subject="NECTOS: set your password",
+        message=(
+            f"{by} asked NECTOS to send you this link to set your password:\n\n{link}\n\n"
+            "It works once, and stops working when you sign in or your password changes. "
+            "If you did not expect it, tell your administrator.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+    log.info("set-up link sent user_id=%s by_user_id=%s", user.pk, by.pk)
+    return True
+
+
+# --- membership changes: emailed to the service's managers --------------------
+
+
+def _describe(role: str) -> str:
+    return Role(role).label if role in Role.values else role
+
+
+def membership_notice_send(*, service_id: int, user_id: int, change: str) -> int:
+    """Tell the managers of a service that someone's role in it changed.
+    `change` is a short phrase made of role names only."""
+    service = Service.objects.filter(pk=service_id).first()
+    person = User.objects.filter(pk=user_id).first()
+    if service is None:
+        return 0
+    recipients = list(
+        User.objects.filter(
+            is_active=True, memberships__service=service, memberships__role=Role.MANAGER
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    send_mail(
+        subject=f"NECTOS: a change to who works in {service.name}",
+        message=(
+            f"{person or 'A user'}: {change} in {service.name}.\n\n"
+            "The change is kept in the staff history. If you did not expect it, "
+            "tell your administrator.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+    return len(recipients)
+
+
+def membership_change_queue(*, service_id: int, user_id: int, change: str) -> None:
+    from services.security.tasks import membership_notify
+
+    transaction.on_commit(lambda: membership_notify.delay(service_id, user_id, change))
+
+
+@receiver(pre_save, sender=Membership)
+def _remember_old_role(sender, instance, **kwargs) -> None:
+    instance._old_role = None
+    if instance.pk is not None:
+        instance._old_role = (
+            Membership.objects.filter(pk=instance.pk).values_list("role", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Membership)
+def _membership_saved(sender, instance, created=False, **kwargs) -> None:
+    old = getattr(instance, "_old_role", None)
+    if created or old is None:
+        change = f"given the role {_describe(instance.role)}"
+    elif old != instance.role:
+        change = f"role changed from {_describe(old)} to {_describe(instance.role)}"
+    else:
+        return
+    membership_change_queue(service_id=instance.service_id, user_id=instance.user_id, change=change)
+
+
+@receiver(post_delete, sender=Membership)
+def _membership_deleted(sender, instance, **kwargs) -> None:
+    membership_change_queue(
+        service_id=instance.service_id,
+        user_id=instance.user_id,
+        change=f"no longer {_describe(instance.role)}",
+    )
