@@ -166,3 +166,35 @@ def _membership_deleted(sender, instance, **kwargs) -> None:
         user_id=instance.user_id,
         change=f"no longer {_describe(instance.role)}",
     )
+
+
+# --- second factor changes: the user is told -----------------------------------
+
+SECOND_FACTOR_CHANGES = {
+    "replaced": "A new authenticator app was set up for your NECTOS account; the old one "
+    "no longer works.",
+    "recovery_codes": "New recovery codes were made for your NECTOS account; the old ones "
+    "no longer work.",
+}
+
+
+def second_factor_changed_notify(*, user: User, what: str) -> None:
+    from services.security.tasks import second_factor_notify
+
+    transaction.on_commit(lambda: second_factor_notify.delay(user.pk, what))
+
+
+def second_factor_notice_send(*, user_id: int, what: str) -> bool:
+    user = User.objects.filter(pk=user_id).exclude(email="").first()
+    if user is None:
+        return False
+    send_mail(
+        subject="NECTOS: your two-factor sign-in changed",
+        message=(
+            f"{SECOND_FACTOR_CHANGES[what]}\n\nIf this was not you, tell your administrator "
+            "at once: they can end every session of your account.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+    return True

@@ -21,3 +21,10 @@ def membership_notify(service_id: int, user_id: int, change: str) -> int:
     from services.security.staff import membership_notice_send
 
     return membership_notice_send(service_id=service_id, user_id=user_id, change=change)
+
+
+@shared_task(name="security.second_factor_notify")
+def second_factor_notify(user_id: int, what: str) -> bool:
+    from services.security.staff import second_factor_notice_send
+
+    return second_factor_notice_send(user_id=user_id, what=what)
