@@ -129,7 +129,24 @@ AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "services.security.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "services.security.ip.client_ip"
+# Across usernames from one address, and across addresses for one username,
+# within the same cool-off (services.security.backends).
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "20")
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", "10")
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# Behind a reverse proxy the app trusts its X-Forwarded-Proto and reads the
+# client's address from X-Forwarded-For: only with the number of proxies
+# named. BEHIND_PROXY=true without TRUSTED_PROXY_COUNT would have every
+# sign-in counted against the proxy's own address (one lock for everyone),
+# so production refuses to start.
+BEHIND_PROXY = envbool("BEHIND_PROXY", "true" if TRUSTED_PROXY_COUNT else "false")
+if not DEBUG and BEHIND_PROXY and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is on with DEBUG off: set TRUSTED_PROXY_COUNT to the number of "
+        "reverse proxies in front of the app"
+    )
+if not DEBUG and BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -180,7 +197,6 @@ X_FRAME_OPTIONS = "DENY"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
