@@ -19,6 +19,7 @@ from clients.models import Appointment, Client, Referral
 from keywork.models import Contact, ContactIntervention, Episode
 from outcomes.models import OutcomeForm
 from services.access import ADMIN
+from services.interchange.formulas import neutralise
 from services.interchange.resources import (
     AppointmentResource,
     BundleResource,
@@ -61,7 +62,9 @@ def export_bundle(path: str | Path, *, service_codes: Iterable[str] | None = Non
                 widgets = [f.widget for f in resource.fields.values()]
                 count = 0
                 for row in rows:
-                    writer.writerow([w.render(v) for w, v in zip(widgets, row, strict=True)])
+                    writer.writerow(
+                        [neutralise(w.render(v)) for w, v in zip(widgets, row, strict=True)]
+                    )
                     count += 1
                 text.flush()
                 text.detach()
