@@ -40,7 +40,7 @@ def test_neutralise_then_restore_is_exact(cell):
 
 def test_an_exported_formula_is_inert_and_the_round_trip_exact(tmp_path, service_a):
     names = {}
-    for i, text in enumerate(DANGEROUS):
+    for text in DANGEROUS:
         client = ReferralFactory(service=service_a, client__preferred_name=text[:40]).client
         names[client.reference] = text[:40]
     MembershipFactory(
