@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from pghistory.models import Event
 
-from clients.models import AccessEvent, AccessKind, Client, Referral
+from clients.models import AccessEvent, AccessKind, BreakGlassAttempt, Client, Referral
 from nectos import clock
 from services.models import Membership, Role, Service
 
@@ -79,6 +79,7 @@ def record_access(
     reason: str | None = None,
     kind: str | None = None,
     service: Service | None = None,
+    reason_category: str = "",
 ) -> AccessEvent:
     """Write one access event for this request. `kind` defaults to a
     break-glass view when a reason is given, a download when a file is named,
@@ -102,6 +103,7 @@ def record_access(
         client=client,
         file_label=(file_label or "")[:200],
         reason=reason or "",
+        reason_category=reason_category[:20],
         request_id=getattr(request, "request_id", "")[:64],
         path=request.path[:300],
     )
@@ -278,7 +280,32 @@ def find_client_for_break_glass(
     return found[0] if len(found) == 1 else None
 
 
-def break_glass_open(*, request: HttpRequest, client: Client, reason: str) -> AccessEvent:
+def break_glass_attempt_log(*, request: HttpRequest, outcome: str, category: str = "") -> None:
+    """Every sending of the break-glass form, without its search terms."""
+    BreakGlassAttempt.objects.create(
+        user=request.user,
+        at=clock.now(),
+        category=category[:20],
+        outcome=outcome,
+        request_id=getattr(request, "request_id", "")[:64],
+    )
+    log.info("break-glass attempt user_id=%s outcome=%s", request.user.pk, outcome)
+
+
+def break_glass_attempts_exhausted(user) -> bool:
+    """The hourly limit: BREAK_GLASS_ATTEMPTS_PER_HOUR sendings per user."""
+    from django.conf import settings
+
+    since = clock.now() - dt.timedelta(hours=1)
+    recent = BreakGlassAttempt.objects.filter(user=user, at__gte=since)
+    return recent.exclude(outcome=BreakGlassAttempt.Outcome.LIMITED).count() >= (
+        settings.BREAK_GLASS_ATTEMPTS_PER_HOUR
+    )
+
+
+def break_glass_open(
+    *, request: HttpRequest, client: Client, reason: str, category: str = ""
+) -> AccessEvent:
     """Open a record outside the user's services: logged as break-glass with
     the reason, and the managers of the client's services are told (by id,
     through Celery, with no client identifier in the message)."""
@@ -286,7 +313,9 @@ def break_glass_open(*, request: HttpRequest, client: Client, reason: str) -> Ac
         visible = Client.objects.visible_to(request.user).filter(pk=client.pk).exists()
         if visible:
             return record_access(request=request, client=client, kind=AccessKind.VIEW)
-        event = record_access(request=request, client=client, reason=reason)
+        event = record_access(
+            request=request, client=client, reason=reason, reason_category=category
+        )
         service_ids = sorted(
             set(Referral.objects.filter(client=client).values_list("service_id", flat=True))
         )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clients import audit
 from clients.forms_audit import BreakGlassForm, FromSearchForm
-from clients.models import AccessEvent, AccessKind
+from clients.models import AccessEvent, AccessKind, BreakGlassAttempt
 from nectos import clock
 from services.models import Service
 
@@ -60,7 +60,24 @@ def break_glass(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/break_glass.html", {"form": form})
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
+        # Every sending is logged (never its search terms) and counted.
+        category = str(request.POST.get("category", ""))
+        if audit.break_glass_attempts_exhausted(request.user):
+            audit.break_glass_attempt_log(
+                request=request, outcome=BreakGlassAttempt.Outcome.LIMITED, category=category
+            )
+            form.is_valid()  # nothing is looked up: only to show the form again
+            form.add_error(
+                None,
+                "You have reached the limit of break-glass attempts for this hour. "
+                "Try again later, or ask the client's service directly.",
+            )
+            return render(request, "audit/break_glass.html", {"form": form}, status=429)
+        if not form.is_valid():
+            audit.break_glass_attempt_log(
+                request=request, outcome=BreakGlassAttempt.Outcome.INVALID, category=category
+            )
+        else:
             data = form.cleaned_data
             client = audit.find_client_for_break_glass(
                 reference=data["reference"],
@@ -68,8 +85,11 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
             )
             if client is not None:
+                audit.break_glass_attempt_log(
+                    request=request, outcome=BreakGlassAttempt.Outcome.OPENED, category=category
+                )
                 event = audit.break_glass_open(
-                    request=request, client=client, reason=data["reason"]
+                    request=request, client=client, reason=data["reason"], category=category
                 )
                 sections = audit.record_sections(client)
                 return render(
@@ -77,6 +97,9 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                     "audit/break_glass_record.html",
                     {"client": client, "event": event, "sections": sections},
                 )
+            audit.break_glass_attempt_log(
+                request=request, outcome=BreakGlassAttempt.Outcome.NO_MATCH, category=category
+            )
             form.add_error(
                 None,
                 "No single client matches. Check the reference with the client's service, "

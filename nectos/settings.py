@@ -135,6 +135,8 @@ AXES_CLIENT_IP_CALLABLE = "services.security.ip.client_ip"
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "20")
 LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", "10")
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# Break-glass form sendings per user per hour (clients.audit).
+BREAK_GLASS_ATTEMPTS_PER_HOUR = envint("BREAK_GLASS_ATTEMPTS_PER_HOUR", "10")
 # Behind a reverse proxy the app trusts its X-Forwarded-Proto and reads the
 # client's address from X-Forwarded-For: only with the number of proxies
 # named. BEHIND_PROXY=true without TRUSTED_PROXY_COUNT would have every
