@@ -188,6 +188,13 @@ def _staff(allowed: list[str] | None) -> list[Problem]:
         [[r[1] for r in rows]],
     ):
         existing[username].add(code)
+    now = {
+        username: (name, email)
+        for username, name, email in fetch(
+            "SELECT username, full_name, email FROM services_user WHERE username = ANY(%s)",
+            [[r[1] for r in rows]],
+        )
+    }
     problems = []
     first_seen: dict[str, tuple[int, str, str]] = {}
     roles: dict[tuple[str, str], tuple[int, str]] = {}
@@ -230,6 +237,17 @@ def _staff(allowed: list[str] | None) -> list[Problem]:
                     add(line, "services", _outside(allowed, code))
             if username in existing and not existing[username] & set(allowed):
                 add(line, "username", "this username belongs to staff outside your services")
+            elif existing.get(username, set()) - set(allowed) - {""} and (
+                full_name,
+                email,
+            ) != now.get(username, (full_name, email)):
+                # Their notices would go elsewhere for every service they work in.
+                add(
+                    line,
+                    "full_name",
+                    "this person also works in a service you do not manage: an administrator "
+                    "changes their name and email",
+                )
         if username in first_seen:
             first_line, first_name, first_email = first_seen[username]
             if (full_name, email) != (first_name, first_email):

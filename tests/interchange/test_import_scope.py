@@ -109,3 +109,61 @@ def test_a_clients_row_with_another_services_reference_says_only_that_it_is_not_
         ("client_ref", "this client_ref is not free for you to use: choose another reference")
     ]
     assert "do not manage" not in str(job.report)
+
+
+def test_staff_csv_does_not_change_a_person_who_also_works_elsewhere(client_as, bob_a, service_b):
+    from services.models import MembershipEvent, Role, User, UserEvent
+    from tests.factories import MembershipFactory, UserFactory
+
+    shared = UserFactory(username="sam", full_name="Sam Shared", email="sam@a.example")
+    MembershipFactory(user=shared, service=bob_a.memberships.get().service, role=Role.KEYWORKER)
+    MembershipFactory(user=shared, service=service_b, role=Role.KEYWORKER)
+    only_a = UserFactory(username="ola", full_name="Ola Only", email="ola@a.example")
+    MembershipFactory(user=only_a, service=bob_a.memberships.get().service, role=Role.KEYWORKER)
+
+    files = clinical_files()
+    files["staff.csv"] = [["sam", "Sam Elsewhere", "sam@evil.example", "keyworker", "A"]]
+    upload(client_as(bob_a), files)
+    job = ImportJob.objects.get()
+    assert job.state == ImportState.REFUSED
+    assert [(p["file"], p["column"]) for p in job.report["problems"]] == [
+        ("staff.csv", "full_name")
+    ]
+    assert User.objects.get(username="sam").email == "sam@a.example"
+
+    # Someone who works in the manager's services only is changed, in history.
+    ImportJob.objects.all().delete()
+    files["staff.csv"] = [["ola", "Ola Renamed", "ola@new.example", "manager", "A"]]
+    browser = client_as(bob_a)
+    upload(browser, files)
+    job = ImportJob.objects.get()
+    assert job.state == ImportState.PREVIEW, job.report["problems"]
+    from tests.interchange.test_views import confirm
+
+    confirm(browser, job)
+    assert User.objects.get(username="ola").email == "ola@new.example"
+    assert UserEvent.objects.filter(pgh_obj=only_a, email="ola@new.example").exists()
+    assert MembershipEvent.objects.filter(user=only_a, role=Role.MANAGER).exists()
+
+
+def test_a_role_given_by_staff_csv_is_emailed_to_the_services_managers(
+    client_as, bob_a, mailoutbox
+):
+    from services.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    bob_a.email = "bob@a.example"
+    bob_a.save()
+    ola = UserFactory(username="ola", full_name="Ola Only", email="ola@a.example")
+    MembershipFactory(user=ola, service=bob_a.memberships.get().service, role=Role.KEYWORKER)
+    files = clinical_files()
+    files["staff.csv"] = [["ola", "Ola Only", "ola@a.example", "manager", "A"]]
+    browser = client_as(bob_a)
+    upload(browser, files)
+    from tests.interchange.test_views import confirm
+
+    confirm(browser, ImportJob.objects.get())
+    job = ImportJob.objects.get()
+    assert job.state == ImportState.DONE, job.report
+    bodies = [(m.to, m.body) for m in mailoutbox]
+    assert any("role changed from keyworker to manager" in b for _, b in bodies), bodies
