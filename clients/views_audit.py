@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clients import audit
 from clients.forms_audit import BreakGlassForm, FromSearchForm
-from clients.models import AccessEvent, AccessKind, BreakGlassAttempt
+from clients.models import AccessEvent, AccessKind, BreakGlassAttempt, BreakGlassCategory
 from nectos import clock
 from services.models import Service
 
@@ -61,7 +61,8 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST":
         # Every sending is logged (never its search terms) and counted.
-        category = str(request.POST.get("category", ""))
+        category = request.POST.get("category", "")
+        category = category if category in BreakGlassCategory.values else ""
         if audit.break_glass_attempts_exhausted(request.user):
             audit.break_glass_attempt_log(
                 request=request, outcome=BreakGlassAttempt.Outcome.LIMITED, category=category
