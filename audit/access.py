@@ -18,7 +18,7 @@ from django.utils import timezone
 from pghistory.models import Event
 
 from clients.access_log import record_access
-from clients.models import AccessEvent, AccessKind, Client, Referral
+from clients.models import AccessEvent, AccessKind, BreakGlassAttempt, Client, Referral
 from nectos import clock
 from services.models import Service
 
@@ -57,10 +57,24 @@ def _record_models() -> list[type[models.Model]]:
     ]
 
 
-def client_records(client: Client) -> dict[type[models.Model], models.QuerySet]:
+def _service_filter(model: type[models.Model], services) -> dict:
+    """The filter that keeps a model's rows to some services: through its own
+    service, or through a parent's (a drop-in attendance's session)."""
+    names = {f.name: f for f in model._meta.concrete_fields if f.is_relation}
+    if "service" in names:
+        return {"service__in": services}
+    for name, field in names.items():
+        if any(f.name == "service" for f in field.related_model._meta.concrete_fields):
+            return {f"{name}__service__in": services}
+    return {}
+
+
+def client_records(client: Client, services=None) -> dict[type[models.Model], models.QuerySet]:
     """Every row in the record apps that belongs to this client: the client,
     then whatever points at it, then whatever points at those, and so on.
-    One query per model reached, whatever the amount of data."""
+    With `services`, only the rows of those services (another service's
+    referral and all that hangs from it are left out). One query per model
+    reached, whatever the amount of data."""
     record_models = set(_record_models())
     found: dict[type[models.Model], set] = {Client: {client.pk}}
     queue: list[type[models.Model]] = [Client]
@@ -69,11 +83,10 @@ def client_records(client: Client) -> dict[type[models.Model], models.QuerySet]:
         parent_ids = found[parent]
         for field in _pointers_to(parent, record_models):
             model = field.model
-            ids = set(
-                model._default_manager.filter(**{f"{field.name}__in": parent_ids}).values_list(
-                    "pk", flat=True
-                )
-            )
+            rows = model._default_manager.filter(**{f"{field.name}__in": parent_ids})
+            if services is not None:
+                rows = rows.filter(**_service_filter(model, services))
+            ids = set(rows.values_list("pk", flat=True))
             if not ids - found.get(model, set()):
                 continue
             found[model] = found.get(model, set()) | ids
@@ -98,11 +111,14 @@ def _pointers_to(parent: type[models.Model], record_models: Iterable) -> list[mo
     return fields
 
 
-def subject_access_document(client: Client, *, generated_by) -> dict:
-    """All of a client's records and the list of who accessed them, for a
-    subject access request (UK GDPR article 15)."""
+def subject_access_document(client: Client, *, generated_by, services=None) -> dict:
+    """A client's records and the list of who accessed them, for a subject
+    access request (UK GDPR article 15): with `services` (a manager's
+    download), only those services' records and access events, and the file
+    says which services it covers."""
     records = {}
-    for model, queryset in sorted(client_records(client).items(), key=lambda kv: kv[0]._meta.label):
+    found = client_records(client, services)
+    for model, queryset in sorted(found.items(), key=lambda kv: kv[0]._meta.label):
         rows = serializers.serialize("python", queryset)
         records[model._meta.label] = [{"id": row["pk"], **row["fields"]} for row in rows]
     access = [
@@ -115,10 +131,20 @@ def subject_access_document(client: Client, *, generated_by) -> dict:
             "reason": event.reason,
             "request_id": event.request_id,
         }
-        for event in access_events_for(client).order_by("at", "pk")
+        for event in _events_within(access_events_for(client), services).order_by("at", "pk")
     ]
+    if services is None:
+        covers = "every service of the provider"
+    else:
+        covers = ", ".join(s.name for s in Service.objects.filter(pk__in=services).order_by("name"))
     return {
         "document": "Subject access request: all records held about one client",
+        "covers_services": covers,
+        "scope_note": (
+            "This file holds the records of the services named in covers_services only. "
+            "A request for everything the provider holds is answered by the information "
+            "governance lead, who collects one file from a manager of each service."
+        ),
         "generated_at": clock.now(),
         "generated_by": str(generated_by),
         "records": records,
@@ -126,9 +152,17 @@ def subject_access_document(client: Client, *, generated_by) -> dict:
     }
 
 
-def subject_access_json(client: Client, *, generated_by) -> str:
+def _events_within(events: models.QuerySet, services) -> models.QuerySet:
+    """Access events made in the covered services, and break-glass opening
+    of the record (its managers were told of those already)."""
+    if services is None:
+        return events
+    return events.filter(models.Q(service__in=services) | models.Q(kind=AccessKind.BREAK_GLASS))
+
+
+def subject_access_json(client: Client, *, generated_by, services=None) -> str:
     return json.dumps(
-        subject_access_document(client, generated_by=generated_by),
+        subject_access_document(client, generated_by=generated_by, services=services),
         cls=DjangoJSONEncoder,
         indent=2,
         ensure_ascii=False,
@@ -155,7 +189,32 @@ def find_client_for_break_glass(
     return found[0] if len(found) == 1 else None
 
 
-def break_glass_open(*, request: HttpRequest, client: Client, reason: str) -> AccessEvent:
+def break_glass_attempt_log(*, request: HttpRequest, outcome: str, category: str = "") -> None:
+    """Every sending of the break-glass form, without its search terms."""
+    BreakGlassAttempt.objects.create(
+        user=request.user,
+        at=clock.now(),
+        category=category[:20],
+        outcome=outcome,
+        request_id=getattr(request, "request_id", "")[:64],
+    )
+    log.info("break-glass attempt user_id=%s outcome=%s", request.user.pk, outcome)
+
+
+def break_glass_attempts_exhausted(user) -> bool:
+    """The hourly limit: BREAK_GLASS_ATTEMPTS_PER_HOUR sendings per user."""
+    from django.conf import settings
+
+    since = clock.now() - dt.timedelta(hours=1)
+    recent = BreakGlassAttempt.objects.filter(user=user, at__gte=since)
+    return recent.exclude(outcome=BreakGlassAttempt.Outcome.LIMITED).count() >= (
+        settings.BREAK_GLASS_ATTEMPTS_PER_HOUR
+    )
+
+
+def break_glass_open(
+    *, request: HttpRequest, client: Client, reason: str, category: str = ""
+) -> AccessEvent:
     """Open a record outside the user's services: logged as break-glass with
     the reason, and the managers of the client's services are told (by id,
     through Celery, with no client identifier in the message)."""
@@ -163,7 +222,9 @@ def break_glass_open(*, request: HttpRequest, client: Client, reason: str) -> Ac
         visible = Client.objects.visible_to(request.user).filter(pk=client.pk).exists()
         if visible:
             return record_access(request=request, client=client, kind=AccessKind.VIEW)
-        event = record_access(request=request, client=client, reason=reason)
+        event = record_access(
+            request=request, client=client, reason=reason, reason_category=category
+        )
         service_ids = sorted(
             set(Referral.objects.filter(client=client).values_list("service_id", flat=True))
         )

@@ -1,6 +1,7 @@
 from django import forms
 
 from clients.forms import DateInput
+from clients.models import BreakGlassCategory
 from clients.queries import search_term_parts
 
 
@@ -22,6 +23,10 @@ class BreakGlassForm(forms.Form):
         label="Date of birth",
         required=False,
         widget=DateInput,
+    )
+    category = forms.ChoiceField(
+        label="Kind of reason",
+        choices=[("", "Choose one")] + list(BreakGlassCategory.choices),
     )
     reason = forms.CharField(
         label="Why you need this record",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import access as audit
 from audit.forms import BreakGlassForm, FromSearchForm
-from clients.models import AccessEvent, AccessKind
+from clients.models import AccessEvent, AccessKind, BreakGlassAttempt, BreakGlassCategory
 from nectos import clock
 from services.models import Service
 
@@ -39,7 +39,9 @@ def subject_access(request: HttpRequest, key) -> HttpResponse:
         file_label="Subject access request download",
         kind=AccessKind.DOWNLOAD,
     )
-    body = audit.subject_access_json(client, generated_by=request.user)
+    # A manager's download holds their services' records only.
+    managed = list(Service.objects.managed_by(request.user).values_list("pk", flat=True))
+    body = audit.subject_access_json(client, generated_by=request.user, services=managed)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"subject-access-request-{clock.today():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -59,7 +61,25 @@ def break_glass(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/break_glass.html", {"form": form})
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
+        # Every sending is logged (never its search terms) and counted.
+        category = request.POST.get("category", "")
+        category = category if category in BreakGlassCategory.values else ""
+        if audit.break_glass_attempts_exhausted(request.user):
+            audit.break_glass_attempt_log(
+                request=request, outcome=BreakGlassAttempt.Outcome.LIMITED, category=category
+            )
+            form.is_valid()  # nothing is looked up: only to show the form again
+            form.add_error(
+                None,
+                "You have reached the limit of break-glass attempts for this hour. "
+                "Try again later, or ask the client's service directly.",
+            )
+            return render(request, "audit/break_glass.html", {"form": form}, status=429)
+        if not form.is_valid():
+            audit.break_glass_attempt_log(
+                request=request, outcome=BreakGlassAttempt.Outcome.INVALID, category=category
+            )
+        else:
             data = form.cleaned_data
             client = audit.find_client_for_break_glass(
                 reference=data["reference"],
@@ -67,8 +87,11 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
             )
             if client is not None:
+                audit.break_glass_attempt_log(
+                    request=request, outcome=BreakGlassAttempt.Outcome.OPENED, category=category
+                )
                 event = audit.break_glass_open(
-                    request=request, client=client, reason=data["reason"]
+                    request=request, client=client, reason=data["reason"], category=category
                 )
                 sections = audit.record_sections(client)
                 return render(
@@ -76,6 +99,9 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                     "audit/break_glass_record.html",
                     {"client": client, "event": event, "sections": sections},
                 )
+            audit.break_glass_attempt_log(
+                request=request, outcome=BreakGlassAttempt.Outcome.NO_MATCH, category=category
+            )
             form.add_error(
                 None,
                 "No single client matches. Check the reference with the client's service, "

@@ -66,6 +66,7 @@ def record_access(
     reason: str | None = None,
     kind: str | None = None,
     service: Service | None = None,
+    reason_category: str = "",
 ) -> AccessEvent:
     """Write one access event for this request. `kind` defaults to a
     break-glass view when a reason is given, a download when a file is named,
@@ -89,6 +90,7 @@ def record_access(
         client=client,
         file_label=(file_label or "")[:200],
         reason=reason or "",
+        reason_category=reason_category[:20],
         request_id=getattr(request, "request_id", "")[:64],
         path=request.path[:300],
     )

@@ -231,6 +231,7 @@ class AccessEvent(models.Model):
     )
     file_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)
+    reason_category = models.CharField(max_length=20, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     path = models.CharField(max_length=300, blank=True)
 
@@ -256,3 +257,43 @@ class AccessEvent(models.Model):
 
 # Client information reviews live in their own module.
 from clients.review_models import ClientReview  # noqa: E402, F401
+
+
+class BreakGlassCategory(models.TextChoices):
+    TRANSFER = "transfer", "Transfer of care to my service"
+    SHARED_CARE = "shared_care", "Shared care with the client's service"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    EMERGENCY = "emergency", "Clinical emergency"
+    OTHER = "other", "Other (say why below)"
+
+
+class BreakGlassAttempt(models.Model):
+    """Every sending of the break-glass form, found or not: who, when, the
+    reason category and the outcome. Never the search terms (a reference, or
+    initials and a date of birth, are client identifiers). Also what the
+    hourly limit counts."""
+
+    class Outcome(models.TextChoices):
+        OPENED = "opened", "Opened a record"
+        NO_MATCH = "no_match", "No single match"
+        INVALID = "invalid", "Form not complete"
+        LIMITED = "limited", "Refused: too many attempts"
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="break_glass_attempt_user_at")]
+        triggers = [
+            pgtrigger.Protect(
+                name="break_glass_attempt_insert_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass attempt by user {self.user_id}: {self.outcome}"

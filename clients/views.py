@@ -37,6 +37,8 @@ def referral_new(request):
     client = None
     if request.GET.get("client"):
         client = get_client_for_user(request.user, request.GET["client"])
+        # The form shows the client's initials, preferred name and reference.
+        record_client_page(request, client)
     form = ReferralForm(request.POST or None, user=request.user, client=client)
     context = {"form": form, "client": client}
     if request.method == "POST":

@@ -16,6 +16,7 @@ from typing import IO
 
 from django.conf import settings
 
+from interchange.formulas import restore
 from interchange.resources import FILE_NAMES
 
 BUNDLE = "bundle"  # the file name given to problems with the bundle as a whole
@@ -23,6 +24,8 @@ BUNDLE = "bundle"  # the file name given to problems with the bundle as a whole
 # Uncompressed size of all files together. A bundle of 100,000 contacts
 # with its episodes is about 10 MB.
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+# The longest physical line of a bundle file (a contact note is far shorter).
+DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
 
 def max_bundle_bytes() -> int:
@@ -247,7 +250,7 @@ def read_rows(
                     ],
                 )
                 continue
-            yield line, dict(zip(header, record, strict=True))
+            yield line, dict(zip(header, map(restore, record), strict=True))
     except csv.Error as error:
         raise FileUnreadable(
             Problem(file_name, previous_end + 1, None, f"not valid CSV ({error})")
@@ -281,10 +284,30 @@ def _check_header(header: list[str], expected: list[str], file_name: str, line: 
         )
 
 
+def max_line_bytes() -> int:
+    return int(getattr(settings, "INTERCHANGE_MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES))
+
+
+def _bounded_lines(stream: IO[bytes], limit: int, file_name: str) -> Iterator[bytes]:
+    """The stream's lines, each read with a bound: a line longer than the
+    limit is refused after reading limit + 1 bytes of it, never held whole."""
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit:
+            raise FileUnreadable(
+                Problem(file_name, number, None, f"a line longer than {limit:,} bytes")
+            )
+        yield raw
+
+
 def _utf8_lines(
     stream: IO[bytes], file_name: str, on_bytes: Callable[[int], None]
 ) -> Iterator[str]:
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(_bounded_lines(stream, max_line_bytes(), file_name), start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         on_bytes(len(raw))

@@ -14,9 +14,17 @@ from interchange.staging import execute, fetch
 CLINICAL = ("keyworker", "manager")
 
 
+# A reference outside the importer's services gets one of these, the same
+# whether or not it exists anywhere, and no other check speaks of its row.
+TAKEN = "this {} is not free for you to use: choose another reference"
+
+
 def run_all(*, scope: Any, today: dt.date, broken: set[str], present: set[str]) -> list[Problem]:
-    _resolve()
     allowed = sorted(scope.services) if scope is not None else None
+    # Scope first: references resolve to the bundle's own rows and to the
+    # records of the importer's services only, so no check compares a row
+    # with (or quotes) a record the importer cannot see on a page.
+    _resolve(allowed)
     problems: list[Problem] = []
     problems += _duplicates()
     problems += _services(allowed)
@@ -29,10 +37,20 @@ def run_all(*, scope: Any, today: dt.date, broken: set[str], present: set[str]) 
     problems += _outcomes(allowed, broken)
     problems += cm_checks.run(allowed, broken)
     problems += top_files.checks(allowed, broken)
-    return problems
+    return _only_scope_problems_on_out_of_scope_rows(problems)
 
 
-def _resolve() -> None:
+def _only_scope_problems_on_out_of_scope_rows(problems: list[Problem]) -> list[Problem]:
+    mark = TAKEN.format("")[5:]
+    taken = {(p.file, p.line) for p in problems if mark in p.reason}
+    return [p for p in problems if (p.file, p.line) not in taken or mark in p.reason]
+
+
+def _where(allowed: list[str] | None) -> str:
+    return "the database" if allowed is None else "your services"
+
+
+def _resolve(allowed: list[str] | None) -> None:
     """Temporary tables that answer "what does this reference point at":
     the bundle's own row when it has one, else the database's record."""
     execute(
@@ -45,6 +63,9 @@ def _resolve() -> None:
             UNION ALL
             SELECT c.reference, c.date_of_birth, c.id, 1 FROM clients_client c
             WHERE c.reference IN (SELECT client_ref FROM stage_referrals)
+              AND (%(all)s OR EXISTS (
+                SELECT 1 FROM clients_referral r JOIN services_service sv
+                ON sv.id = r.service_id WHERE r.client_id = c.id AND sv.code = ANY(%(allowed)s)))
         ) q ORDER BY ref, pri, date_of_birth;
         CREATE INDEX ON res_client (ref);
         ANALYZE res_client;
@@ -60,6 +81,7 @@ def _resolve() -> None:
             FROM clients_referral r JOIN services_service sv ON sv.id = r.service_id
             WHERE r.reference IN (SELECT referral_ref FROM stage_appointments
                                   UNION SELECT referral_ref FROM stage_episodes)
+              AND (%(all)s OR sv.code = ANY(%(allowed)s))
         ) q ORDER BY ref, pri, referral_date;
         CREATE INDEX ON res_referral (ref);
         ANALYZE res_referral;
@@ -77,10 +99,12 @@ def _resolve() -> None:
                                   UNION SELECT episode_ref FROM stage_outcomes
                                   UNION SELECT episode_ref FROM stage_tops
                                   UNION SELECT episode_ref FROM stage_client_reviews)
+              AND (%(all)s OR sv.code = ANY(%(allowed)s))
         ) q ORDER BY ref, pri, start_date;
         CREATE INDEX ON res_episode (ref);
         ANALYZE res_episode;
-        """
+        """,
+        {"all": allowed is None, "allowed": allowed or []},
     )
 
 
@@ -169,6 +193,13 @@ def _staff(allowed: list[str] | None) -> list[Problem]:
         [[r[1] for r in rows]],
     ):
         existing[username].add(code)
+    now = {
+        username: (name, email)
+        for username, name, email in fetch(
+            "SELECT username, full_name, email FROM services_user WHERE username = ANY(%s)",
+            [[r[1] for r in rows]],
+        )
+    }
     problems = []
     first_seen: dict[str, tuple[int, str, str]] = {}
     roles: dict[tuple[str, str], tuple[int, str]] = {}
@@ -176,8 +207,30 @@ def _staff(allowed: list[str] | None) -> list[Problem]:
     def add(line: int, column: str | None, reason: str) -> None:
         problems.append(Problem("staff.csv", line, column, reason))
 
+    # Administrators hold no clinical membership (a database rule too).
+    clinical_now = {
+        u
+        for (u,) in fetch(
+            "SELECT DISTINCT u.username FROM services_user u JOIN services_membership m "
+            "ON m.user_id = u.id WHERE m.role IN ('keyworker', 'manager') "
+            "AND u.username = ANY(%s)",
+            [[r[1] for r in rows]],
+        )
+    }
+    admins_now = {
+        u
+        for (u,) in fetch(
+            "SELECT username FROM services_user WHERE is_superuser AND username = ANY(%s)",
+            [[r[1] for r in rows]],
+        )
+    }
+    admin_rows = {r[1] for r in rows if r[4] == "admin"}
+    clinical_rows = {r[1] for r in rows if r[4] in CLINICAL}
     for line, username, full_name, email, role, services in rows:
         services = services or []
+        becomes_admin = role == "admin" and username in clinical_now | clinical_rows
+        if becomes_admin or (role in CLINICAL and username in admins_now | admin_rows):
+            add(line, "role", "an administrator holds no clinical membership")
         for code in services:
             if code not in known:
                 add(line, "services", f"unknown service code {code!r}")
@@ -189,6 +242,17 @@ def _staff(allowed: list[str] | None) -> list[Problem]:
                     add(line, "services", _outside(allowed, code))
             if username in existing and not existing[username] & set(allowed):
                 add(line, "username", "this username belongs to staff outside your services")
+            elif existing.get(username, set()) - set(allowed) - {""} and (
+                full_name,
+                email,
+            ) != now.get(username, (full_name, email)):
+                # Their notices would go elsewhere for every service they work in.
+                add(
+                    line,
+                    "full_name",
+                    "this person also works in a service you do not manage: an administrator "
+                    "changes their name and email",
+                )
         if username in first_seen:
             first_line, first_name, first_email = first_seen[username]
             if (full_name, email) != (first_name, first_email):
@@ -217,14 +281,14 @@ def _clients(allowed: list[str] | None) -> list[Problem]:
         return []
     rows = fetch(
         """
-        SELECT s.line, 'this client_ref belongs to a client of a service you do not manage'
+        SELECT s.line, %s
         FROM stage_clients s JOIN clients_client c ON c.reference = s.client_ref
         WHERE NOT EXISTS (
             SELECT 1 FROM clients_referral r JOIN services_service sv ON sv.id = r.service_id
             WHERE r.client_id = c.id AND sv.code = ANY(%s))
         ORDER BY s.line
         """,
-        [allowed],
+        [TAKEN.format("client_ref"), allowed],
     )
     return _problems("clients.csv", "client_ref", rows)
 
@@ -252,11 +316,11 @@ def _referrals(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
             f,
             "client_ref",
             fetch(
-                """
-                SELECT s.line, 'client_ref matches no client in clients.csv or the database'
+                f"""
+                SELECT s.line, 'client_ref matches no client in clients.csv or {_where(allowed)}'
                 FROM stage_referrals s LEFT JOIN res_client c ON c.ref = s.client_ref
                 WHERE s.client_ref IS NOT NULL AND c.ref IS NULL ORDER BY s.line
-                """
+                """  # noqa: S608 (a constant)
             ),
         )
         problems += _problems(
@@ -293,8 +357,12 @@ def _referrals(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
             SELECT s.line, 'this referral_ref already belongs to another client'
             FROM stage_referrals s JOIN clients_referral r ON r.reference = s.referral_ref
             JOIN clients_client c ON c.id = r.client_id
-            WHERE s.client_ref IS NOT NULL AND c.reference <> s.client_ref ORDER BY s.line
-            """
+            JOIN services_service sv ON sv.id = r.service_id
+            WHERE s.client_ref IS NOT NULL AND c.reference <> s.client_ref
+              AND (%(all)s OR sv.code = ANY(%(allowed)s))
+            ORDER BY s.line
+            """,
+            {"all": allowed is None, "allowed": allowed or []},
         ),
     )
     if allowed is not None:
@@ -311,35 +379,20 @@ def _referrals(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
             "referral_ref",
             fetch(
                 """
-                SELECT s.line, 'this referral_ref belongs to a service you do not manage'
+                SELECT s.line, %s
                 FROM stage_referrals s JOIN clients_referral r ON r.reference = s.referral_ref
                 JOIN services_service sv ON sv.id = r.service_id
                 WHERE NOT sv.code = ANY(%s) ORDER BY s.line
                 """,
-                [allowed],
-            ),
-        )
-        problems += _problems(
-            f,
-            "client_ref",
-            fetch(
-                """
-                SELECT s.line, 'client_ref belongs to a client of a service you do not manage'
-                FROM stage_referrals s JOIN clients_client c ON c.reference = s.client_ref
-                WHERE s.client_ref NOT IN (SELECT client_ref FROM stage_clients
-                                           WHERE client_ref IS NOT NULL)
-                  AND NOT EXISTS (
-                    SELECT 1 FROM clients_referral r JOIN services_service sv
-                    ON sv.id = r.service_id WHERE r.client_id = c.id AND sv.code = ANY(%s))
-                ORDER BY s.line
-                """,
-                [allowed],
+                [TAKEN.format("referral_ref"), allowed],
             ),
         )
     return problems
 
 
-def _unresolved_referral(file: str, table: str, broken: set[str]) -> list[Problem]:
+def _unresolved_referral(
+    file: str, table: str, broken: set[str], allowed: list[str] | None
+) -> list[Problem]:
     if "referrals.csv" in broken:
         return []
     return _problems(
@@ -347,7 +400,7 @@ def _unresolved_referral(file: str, table: str, broken: set[str]) -> list[Proble
         "referral_ref",
         fetch(
             f"""
-            SELECT s.line, 'referral_ref matches no referral in referrals.csv or the database'
+            SELECT s.line, 'referral_ref matches no referral in referrals.csv or {_where(allowed)}'
             FROM {table} s LEFT JOIN res_referral r ON r.ref = s.referral_ref
             WHERE s.referral_ref IS NOT NULL AND r.ref IS NULL ORDER BY s.line
             """  # noqa: S608 (table and column names are constants)
@@ -357,7 +410,7 @@ def _unresolved_referral(file: str, table: str, broken: set[str]) -> list[Proble
 
 def _appointments(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
     f = "appointments.csv"
-    problems = _unresolved_referral(f, "stage_appointments", broken)
+    problems = _unresolved_referral(f, "stage_appointments", broken, allowed)
     problems += _problems(
         f,
         "offered_date",
@@ -378,7 +431,7 @@ def _appointments(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
 
 def _episodes(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
     f = "episodes.csv"
-    problems = _unresolved_referral(f, "stage_episodes", broken)
+    problems = _unresolved_referral(f, "stage_episodes", broken, allowed)
     problems += _problems(
         f,
         "start_date",
@@ -442,8 +495,12 @@ def _episodes(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
             SELECT s.line, 'this referral already has another episode in the database'
             FROM stage_episodes s JOIN clients_referral r ON r.reference = s.referral_ref
             JOIN keywork_episode e ON e.referral_id = r.id
-            WHERE s.episode_ref IS NOT NULL AND e.reference <> s.episode_ref ORDER BY s.line
-            """
+            JOIN services_service sv ON sv.id = r.service_id
+            WHERE s.episode_ref IS NOT NULL AND e.reference <> s.episode_ref
+              AND (%(all)s OR sv.code = ANY(%(allowed)s))
+            ORDER BY s.line
+            """,
+            {"all": allowed is None, "allowed": allowed or []},
         ),
     )
     problems += _problems(
@@ -451,11 +508,21 @@ def _episodes(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
         "referral_ref",
         fetch(
             """
-            SELECT s.line, 'this episode_ref already belongs to another referral'
+            SELECT s.line, CASE WHEN %(all)s OR sv.code = ANY(%(allowed)s)
+                                THEN 'this episode_ref already belongs to another referral'
+                                ELSE %(taken)s END
             FROM stage_episodes s JOIN keywork_episode e ON e.reference = s.episode_ref
             JOIN clients_referral r ON r.id = e.referral_id
-            WHERE s.referral_ref IS NOT NULL AND r.reference <> s.referral_ref ORDER BY s.line
-            """
+            JOIN services_service sv ON sv.id = r.service_id
+            WHERE s.referral_ref IS NOT NULL
+              AND (r.reference <> s.referral_ref OR NOT (%(all)s OR sv.code = ANY(%(allowed)s)))
+            ORDER BY s.line
+            """,
+            {
+                "all": allowed is None,
+                "allowed": allowed or [],
+                "taken": TAKEN.format("episode_ref"),
+            },
         ),
     )
     problems += _scoped(
@@ -464,7 +531,9 @@ def _episodes(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
     return problems
 
 
-def _unresolved_episode(file: str, table: str, broken: set[str]) -> list[Problem]:
+def _unresolved_episode(
+    file: str, table: str, broken: set[str], allowed: list[str] | None
+) -> list[Problem]:
     if "episodes.csv" in broken:
         return []
     return _problems(
@@ -472,7 +541,7 @@ def _unresolved_episode(file: str, table: str, broken: set[str]) -> list[Problem
         "episode_ref",
         fetch(
             f"""
-            SELECT s.line, 'episode_ref matches no episode in episodes.csv or the database'
+            SELECT s.line, 'episode_ref matches no episode in episodes.csv or {_where(allowed)}'
             FROM {table} s LEFT JOIN res_episode e ON e.ref = s.episode_ref
             WHERE s.episode_ref IS NOT NULL AND e.ref IS NULL ORDER BY s.line
             """  # noqa: S608 (table and column names are constants)
@@ -500,7 +569,7 @@ def _within_episode(file: str, table: str, column: str, grace: str = "0") -> lis
 
 def _contacts(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
     f = "contacts.csv"
-    problems = _unresolved_episode(f, "stage_contacts", broken)
+    problems = _unresolved_episode(f, "stage_contacts", broken, allowed)
     problems += _within_episode(f, "stage_contacts", "contact_date")
     problems += _scoped(f, "stage_contacts", "JOIN res_episode p ON p.ref = s.episode_ref", allowed)
     return problems
@@ -508,7 +577,7 @@ def _contacts(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
 
 def _outcomes(allowed: list[str] | None, broken: set[str]) -> list[Problem]:
     f = "outcomes.csv"
-    problems = _unresolved_episode(f, "stage_outcomes", broken)
+    problems = _unresolved_episode(f, "stage_outcomes", broken, allowed)
     # A baseline form may be completed up to 30 days before treatment starts.
     problems += _within_episode(
         f, "stage_outcomes", "form_date", "CASE WHEN s.timepoint = 'baseline' THEN 30 ELSE 0 END"

@@ -18,6 +18,7 @@ from django.db.models import F, OuterRef, Q, QuerySet
 from clients.models import Appointment, Client, Referral
 from interchange import top_files
 from interchange.cm_exporting import cm_files
+from interchange.formulas import neutralise
 from interchange.resources import (
     AppointmentResource,
     BundleResource,
@@ -63,7 +64,9 @@ def export_bundle(path: str | Path, *, service_codes: Iterable[str] | None = Non
                 widgets = [f.widget for f in resource.fields.values()]
                 count = 0
                 for row in rows:
-                    writer.writerow([w.render(v) for w, v in zip(widgets, row, strict=True)])
+                    writer.writerow(
+                        [neutralise(w.render(v)) for w, v in zip(widgets, row, strict=True)]
+                    )
                     count += 1
                 text.flush()
                 text.detach()

@@ -90,6 +90,7 @@ def write_staff() -> tuple[int, int]:
         for m in Membership.objects.filter(user__username__in=usernames)
     }
     new_memberships, changed_memberships = [], []
+    notices: list[tuple[int, User, str]] = []
     new = changed = 0
     for username, _name, _email, role, codes in rows:
         user = users[username]
@@ -103,6 +104,7 @@ def write_staff() -> tuple[int, int]:
                 new_memberships.append(membership)
                 row_changed = True
             elif membership.role != role:
+                notices.append((service.pk, user, f"role changed from {membership.role} to {role}"))
                 membership.role = role
                 changed_memberships.append(membership)
                 row_changed = True
@@ -112,6 +114,13 @@ def write_staff() -> tuple[int, int]:
             changed += 1
     Membership.objects.bulk_create(new_memberships)
     Membership.objects.bulk_update(changed_memberships, ["role"])
+    # Bulk writes send no signals: the service's managers are told here
+    # (after the commit; a dry run is rolled back and tells nobody).
+    from security.staff import membership_change_queue
+
+    notices += [(m.service_id, m.user, f"given the role {m.role}") for m in new_memberships]
+    for service_id, user, change in notices:
+        membership_change_queue(service_id=service_id, user_id=user.pk, change=change)
     return new, changed
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "security.middleware.RequestIdMiddleware",
+    "interchange.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,7 +134,26 @@ AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "security.ip.client_ip"
+# Across usernames from one address, and across addresses for one username,
+# within the same cool-off (security.backends).
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "20")
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", "10")
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# Break-glass form sendings per user per hour (clients.audit).
+BREAK_GLASS_ATTEMPTS_PER_HOUR = envint("BREAK_GLASS_ATTEMPTS_PER_HOUR", "10")
+# Behind a reverse proxy the app trusts its X-Forwarded-Proto and reads the
+# client's address from X-Forwarded-For: only with the number of proxies
+# named. BEHIND_PROXY=true without TRUSTED_PROXY_COUNT would have every
+# sign-in counted against the proxy's own address (one lock for everyone),
+# so production refuses to start.
+BEHIND_PROXY = envbool("BEHIND_PROXY", "true" if TRUSTED_PROXY_COUNT else "false")
+if not DEBUG and BEHIND_PROXY and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is on with DEBUG off: set TRUSTED_PROXY_COUNT to the number of "
+        "reverse proxies in front of the app"
+    )
+if not DEBUG and BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -165,6 +185,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded bundles and generated returns hold client data: the app's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -184,7 +207,6 @@ X_FRAME_OPTIONS = "DENY"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

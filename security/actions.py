@@ -1,15 +1,15 @@
 """Writes for sign-in and sessions: each one transaction, keyword-only."""
 
-import hashlib
 import logging
 import secrets
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nectos import clock
-from security.models import UserSession, session_handle
+from security.models import RecoveryCode, UserSession, session_handle
 
 log = logging.getLogger("nectos.security")
 
@@ -22,11 +22,32 @@ def _new_recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
+def _normal(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
 def recovery_code_digest(code: str) -> str:
-    """Recovery codes are kept only as a digest, like passwords: a copy of
-    the database does not hand out second factors."""
-    normal = "".join(ch for ch in code.lower() if ch.isalnum())
-    return hashlib.sha256(f"nectos-recovery:{normal}".encode()).hexdigest()[:16]
+    """Recovery codes are kept like passwords: Django's password hasher, a
+    salt of their own each."""
+    return make_password(_normal(code))
+
+
+def _recovery_code_use(device: StaticDevice, code: str) -> bool:
+    """django-otp's StaticDevice.verify_token, for hashed codes: throttled
+    per device, the code used up on success."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    normal = _normal(code)
+    match = next((c for c in device.recovery_codes.all() if check_password(normal, c.digest)), None)
+    if match is None:
+        device.throttle_increment()
+        return False
+    match.delete()
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    return True
 
 
 @transaction.atomic
@@ -84,8 +105,8 @@ def recovery_codes_replace(*, user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(
-        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_code_digest(code)) for code in codes
     )
     return codes
 
@@ -98,13 +119,14 @@ def second_factor_verify(*, user, code: str):
     with transaction.atomic():
         if code.isdigit() and len(code) == 6:
             devices = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
-            token = code
+            for device in devices:
+                if device.verify_token(code):
+                    return device
         else:
             devices = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
-            token = recovery_code_digest(code)
-        for device in devices:
-            if device.verify_token(token):
-                return device
+            for device in devices:
+                if _recovery_code_use(device, code):
+                    return device
     return None
 
 

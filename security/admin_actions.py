@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from security.actions import second_factor_reset
+from security.staff import set_up_link_send
 
 
 @admin.action(description="Reset second factor (they enrol again at next sign-in)")
@@ -13,4 +14,16 @@ def reset_second_factor(modeladmin, request, queryset) -> None:
         request,
         f"Second factor reset for {count} user{'s' if count != 1 else ''}; their sessions ended.",
         messages.SUCCESS,
+    )
+
+
+@admin.action(description="Send a set-up link (they choose their own password)")
+def send_set_up_link(modeladmin, request, queryset) -> None:
+    sent = [user for user in queryset if set_up_link_send(user=user, by=request.user)]
+    missing = queryset.count() - len(sent)
+    modeladmin.message_user(
+        request,
+        f"Set-up link sent to {len(sent)} user{'s' if len(sent) != 1 else ''}"
+        + (f"; {missing} have no email address." if missing else "."),
+        messages.SUCCESS if not missing else messages.WARNING,
     )

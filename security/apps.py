@@ -7,4 +7,4 @@ class SecurityConfig(AppConfig):
     verbose_name = "Sign-in and sessions"
 
     def ready(self) -> None:
-        from security import signals  # noqa: F401
+        from security import signals, staff  # noqa: F401

@@ -43,3 +43,22 @@ class UserSession(AbstractBaseSession):
 
 def session_handle(session_key: str) -> str:
     return hashlib.sha256(f"session:{session_key}".encode()).hexdigest()[:24]
+
+
+class RecoveryCode(models.Model):
+    """One recovery code, kept as Django's password hash (its own salt, the
+    configured hasher's work factor): a copy of the database does not hand
+    out second factors, nor can the codes be guessed from it offline at
+    SHA-256 speed. The StaticDevice it hangs from carries django-otp's
+    throttle."""
+
+    device = models.ForeignKey(
+        "otp_static.StaticDevice", on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=255)
+
+    class Meta:
+        db_table = "security_recovery_code"
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk}"

@@ -1,8 +1,8 @@
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nectos import clock
-from security.models import UserSession
+from security.models import RecoveryCode, UserSession
 
 
 def has_second_factor(user) -> bool:
@@ -12,7 +12,7 @@ def has_second_factor(user) -> bool:
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def authenticator_of(user) -> TOTPDevice | None:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("sessions/end/", views.session_end, name="session_end"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("set-up/<uidb64>/<token>/", views.SetUpView.as_view(), name="set_up"),
 ]

@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from security import actions, queries
-from security.forms import CodeForm, EnrolForm
+from security.forms import CodeForm, ConfirmItIsYouForm, EnrolForm
 from security.sessions import MFA_ENROLLED
+from security.staff import second_factor_changed_notify
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -123,15 +124,20 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('security:verify')}?{urlencode({'next': next_url})}")
     device = actions.totp_device_start(user=user)
     form = EnrolForm(request.POST or None)
+    replacing = queries.has_second_factor(user)
+    # Replacing the app needs the password and a current code as well.
+    confirm = ConfirmItIsYouForm(request.POST or None, user=user) if replacing else None
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if (confirm is None or confirm.is_valid()) and form.is_valid():
             codes = actions.totp_device_confirm(
                 user=user, device_id=device.pk, code=form.cleaned_data["code"]
             )
             if codes is not None:
                 device.refresh_from_db()
                 _second_factor_done(request, device)
+                if replacing:
+                    second_factor_changed_notify(user=user, what="replaced")
                 return render(
                     request,
                     "mfa/recovery_codes.html",
@@ -145,6 +151,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
+        "confirm": confirm,
         "next": next_url,
         "qr_data_uri": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
         "secret": secret,
@@ -157,11 +164,18 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "mfa/setup.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not request.user.is_verified():
         return redirect("security:mfa_setup")
+    # New codes need the password and a current code: a session alone is
+    # not enough to take over the second factor.
+    confirm = ConfirmItIsYouForm(request.POST or None, user=request.user)
+    if request.method == "GET" or not confirm.is_valid():
+        status = 422 if request.method == "POST" else 200
+        return render(request, "mfa/confirm_it_is_you.html", {"form": confirm}, status=status)
     codes = actions.recovery_codes_replace(user=request.user)
+    second_factor_changed_notify(user=request.user, what="recovery_codes")
     return render(
         request,
         "mfa/recovery_codes.html",
@@ -233,3 +247,17 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("admin:index")
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+
+
+class SetUpView(auth_views.PasswordResetConfirmView):
+    """A set-up link from an administrator: the person chooses their own
+    password (Django's reset token: it stops working once used, or when the
+    password or the last sign-in changes)."""
+
+    template_name = "account/set_up.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Password set. Sign in with it now.")
+        return response

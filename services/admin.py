@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.forms.models import BaseInlineFormSet
 
+from services.forms import MembershipForm, StaffCreationForm, check_memberships_of
 from services.models import Membership, Service, User
 
 
@@ -17,16 +18,30 @@ class LabelledRowsFormSet(BaseInlineFormSet):
             widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
             widget.attrs["aria-label"] = f"{field.label} ({row})"
 
+    def clean(self):
+        super().clean()
+        if isinstance(self.instance, User):
+            check_memberships_of(self.instance, self.forms)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     formset = LabelledRowsFormSet
     extra = 1
 
 
 @admin.register(User)
 class StaffAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("Profile", {"fields": ("full_name",)}),)
+    # No password here: nobody sets another person's password. They set
+    # their own from a set-up link (security's admin adds that action).
+    fieldsets = (
+        ((None, {"fields": ("username",)}),)
+        + UserAdmin.fieldsets[1:]
+        + (("Profile", {"fields": ("full_name",)}),)
+    )
+    add_form = StaffCreationForm
+    add_fieldsets = ((None, {"fields": ("username", "full_name", "email")}),)
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
     # Set by sign-in, never typed (and Django's split date-time boxes carry no
     # labels); roles come from memberships, so groups and permissions need no
@@ -34,6 +49,10 @@ class StaffAdmin(UserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
     inlines = [MembershipInline]
+
+    def get_urls(self):
+        # Django's "change another user's password" page is not offered.
+        return [u for u in super().get_urls() if not str(u.pattern).endswith("password/")]
 
 
 @admin.register(Service)

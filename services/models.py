@@ -1,3 +1,5 @@
+import pghistory
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -20,10 +22,38 @@ class Tier(models.IntegerChoices):
     RESIDENTIAL = 4, "Tier 4 residential"
 
 
+# Who a person is and what they may do is kept in history (never the
+# password hash or the sign-in stamp).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["password", "last_login"],
+)
 class User(AbstractUser):
     """Staff only: there is no sign-up. Administrators are superusers."""
 
     full_name = models.CharField(max_length=150, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        triggers = [
+            # Administrators hold no clinical membership: a user who has one
+            # cannot be made a superuser (the membership's own rule is below).
+            pgtrigger.Trigger(
+                name="administrator_not_clinical",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                condition=pgtrigger.Q(new__is_superuser=True),
+                func="""
+                IF EXISTS (SELECT 1 FROM services_membership m WHERE m.user_id = NEW.id
+                           AND m.role IN ('keyworker', 'manager')) THEN
+                    RAISE EXCEPTION 'an administrator holds no clinical membership'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+                """,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -96,6 +126,7 @@ class Service(models.Model):
         return f"{self.name} ({self.code})"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Membership(models.Model):
     """A user's role in one service. A person may hold different roles in
     different services, but one role per service."""
@@ -109,6 +140,22 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "service"], name="membership_one_role_per_service"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="clinical_membership_not_administrator",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                condition=pgtrigger.Q(new__role__in=["keyworker", "manager"]),
+                func="""
+                IF EXISTS (SELECT 1 FROM services_user u WHERE u.id = NEW.user_id
+                           AND u.is_superuser) THEN
+                    RAISE EXCEPTION 'an administrator holds no clinical membership'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+                """,
             ),
         ]
 

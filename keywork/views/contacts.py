@@ -71,9 +71,10 @@ def _add_errors(form, error: ValidationError) -> None:
 def contact_new(request, episode_id: int):
     episode = get_episode_for_user(request.user, episode_id)
     context = {"episode": episode, "target": _target(request)}
+    # Even the closed logger names the client (its initials): recorded.
+    record_client_page(request, episode.referral.client)
     if request.method == "GET" and request.GET.get("closed"):
         return render(request, f"{LOGGER}#closed", context | {"cancelled": True})
-    record_client_page(request, episode.referral.client)
 
     appointment = None
     appointment_id = request.POST.get("appointment") or request.GET.get("appointment")
@@ -142,10 +143,11 @@ def episode_contacts(request, episode_id: int):
     )
     page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"episode": episode, "page": page, "deleted": deleted_contacts(episode)}
-    if request.htmx and request.GET.get("fragment") == "list":
-        # The next page of the list belongs to the viewing that opened it.
-        return render(request, "keywork/contacts/episode_contacts.html#list", context)
+    # Every page of the list carries contact notes: each request is recorded,
+    # whatever its headers (HX-Request can be sent by anyone).
     record_client_page(request, episode.referral.client)
+    if request.htmx and request.GET.get("fragment") == "list":
+        return render(request, "keywork/contacts/episode_contacts.html#list", context)
     return render(request, "keywork/contacts/episode_contacts.html", context)
 
 

@@ -15,10 +15,9 @@ from nectos import clock
 @require_GET
 def client_record(request, key):
     client = get_client_for_user(request.user, key)
-    if not request.htmx:
-        # One access event per opening of the record; the in-place
-        # timeline pages that follow belong to that same viewing.
-        record_client_page(request, client)
+    # Every answer about the client is recorded, the in-place timeline pages
+    # too: HX-Request is a header any client can send.
+    record_client_page(request, client)
     record = queries.client_record(request.user, client)
     timeline = queries.timeline_page(request.user, record, request.GET.get("page", 1))
     episode = record.current_episode

@@ -8,6 +8,9 @@ Django) and returns what may be published:
 - a median or mean based on 1 to `policy.high` people shows as `*`;
 - a percentage is computed from the rounded counts, and shows as `*` when
   its numerator or denominator does, or its base is 1 to `policy.high`;
+- a breakdown (the parts of a sum) is hidden whole when its total is
+  hidden, or when it holds a hidden cell and at most one part is non-zero
+  (zeros beside a "*" would say every case was that one);
 - secondary suppression: wherever a published total and the other
   published members of its sum would give a suppressed cell away, more
   cells are suppressed, smallest first, until no suppressed count can be
@@ -58,7 +61,9 @@ class DisclosurePolicy:
             f"{SUPPRESSED}; {rounding}. Medians, means and percentages based on {self.low} to "
             f"{self.high} people are shown as {SUPPRESSED}. Percentages are worked out from the "
             f"rounded counts. Where a total and the other figures in its row or column would let "
-            f"a hidden figure be worked out, the next smallest figure is hidden too."
+            f"a hidden figure be worked out, the next smallest figure is hidden too. A "
+            f"breakdown is hidden whole when its total is hidden, or when it has a hidden "
+            f"figure and at most one of its figures is not 0."
         )
 
 
@@ -210,6 +215,30 @@ def determined_cells(equations: Sequence[Equation], hidden: set[Cell]) -> list[C
     return [cell for cell, w in zip(unknowns, weight, strict=True) if w < 1e-9]
 
 
+def _breakdown_rule(
+    equations: Sequence[Equation], hidden: set[Cell], raw: Mapping[Cell, int]
+) -> None:
+    """A breakdown (the parts of a sum) is hidden whole when its total is
+    hidden, or when it holds a hidden cell and at most one of its parts is
+    non-zero: published zeros beside "*" say "all of them were that one"
+    ("*, 0, 0, *": every discharge was a death)."""
+    changed = True
+    while changed:
+        changed = False
+        for eq in equations:
+            total = next(cell for cell, sign in eq if sign == -1)
+            parts = [cell for cell, sign in eq if sign == 1]
+            members = [*parts, total]
+            if not any(c in hidden for c in members):
+                continue
+            nonzero = [c for c in parts if raw[c] != 0]
+            if total in hidden or len(nonzero) <= 1:
+                new = [c for c in members if c not in hidden]
+                if new:
+                    hidden.update(new)
+                    changed = True
+
+
 def _secondary(
     equations: Sequence[Equation],
     hidden: set[Cell],
@@ -217,6 +246,7 @@ def _secondary(
     order: Mapping[Cell, int],
 ) -> None:
     while True:
+        _breakdown_rule(equations, hidden, raw)
         _line_rule(equations, hidden, raw, order)
         exposed = determined_cells(equations, hidden)
         if not exposed:

@@ -25,6 +25,7 @@ def test_break_glass_then_the_manager_sees_it(
     axe(page, "break-glass form")
     shoot(page, "break-glass-form")
     page.get_by_label("Client reference").fill(client_a.reference)
+    page.get_by_label("Kind of reason").select_option("transfer")
     page.get_by_label("Why you need this record").fill(REASON)
     page.get_by_role("button", name="Open the record").click()
     page.wait_for_load_state("networkidle")

@@ -173,7 +173,7 @@ def test_a_manager_may_not_touch_a_client_of_another_service(client_as, bob_a, c
     job = ImportJob.objects.get()
     assert job.state == ImportState.REFUSED
     assert {p["reason"] for p in job.report["problems"]} >= {
-        "this client_ref belongs to a client of a service you do not manage"
+        "this client_ref is not free for you to use: choose another reference"
     }
 
 

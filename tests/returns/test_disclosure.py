@@ -270,3 +270,42 @@ def test_even_published_exactly_every_hidden_count_keeps_a_range(matrix):
             continue
         assert high.status == 0
         assert -high.fun - low.fun > 0.5, (matrix, c, low.fun, -high.fun)
+
+
+# --- breakdowns: no zeros beside a hidden total or a lone hidden part ----------
+
+
+def discharges(death: int, completed: int, dropped: int) -> RawTable:
+    return RawTable(
+        columns=("death", "completed", "dropped", "total"),
+        measures=(Measure("discharges"),),
+        values={
+            ("discharges", "death"): death,
+            ("discharges", "completed"): completed,
+            ("discharges", "dropped"): dropped,
+            ("discharges", "total"): death + completed + dropped,
+        },
+        total_column="total",
+    )
+
+
+def test_zeros_beside_a_lone_hidden_part_are_hidden_too():
+    # Published as "*, 0, 0, *" it would say every discharge was a death.
+    table = protect(discharges(3, 0, 0))
+    assert table.row("discharges") == ["*", "*", "*", "*"]
+
+
+def test_a_hidden_total_hides_its_whole_breakdown():
+    table = protect(discharges(2, 0, 3))
+    assert table.row("discharges") == ["*", "*", "*", "*"]
+
+
+def test_a_breakdown_with_nothing_hidden_keeps_its_zeros():
+    table = protect(discharges(20, 0, 15))
+    assert table.row("discharges") == [20, 0, 15, 35]
+
+
+def test_the_policy_text_states_the_breakdown_rule():
+    from reporting.returns.disclosure import DEFAULT_POLICY
+
+    assert "breakdown is hidden whole" in DEFAULT_POLICY.describe()

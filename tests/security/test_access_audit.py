@@ -216,6 +216,34 @@ def test_the_subject_access_download_holds_nothing_of_other_clients(
     assert other.reference.encode() not in body
 
 
+def test_the_subject_access_download_holds_the_managers_services_only(
+    client_as, bob, charlie, service_a, service_b, client_a
+):
+    from keywork.models import DropInAttendance, DropInSession
+    from nectos import clock
+
+    elsewhere = ReferralFactory(service=service_b, client=client_a)
+    episode_b = EpisodeFactory(referral=elsewhere, keyworker=charlie)
+    ContactFactory(episode=episode_b, note="said in service B")
+    OutcomeFormFactory(episode=episode_b)
+    session = DropInSession.objects.create(
+        service=service_b, session_date=clock.today(), created_by=charlie
+    )
+    DropInAttendance.objects.create(session=session, client=client_a, recorded_by=charlie)
+    record_access(request=request_as(charlie), client=client_a)
+    response = client_as(bob).get(f"/clients/{client_a.key}/subject-access-request/")
+    document = json.loads(response.content)
+    records = document["records"]
+    assert [r["service"] for r in records["clients.Referral"]] == [service_a.pk]
+    assert len(records["keywork.Episode"]) == 1
+    assert len(records["outcomes.OutcomeForm"]) == 1
+    assert "said in service B" not in response.content.decode()
+    assert "keywork.DropInAttendance" not in records
+    assert "Charlie Keyworker" not in [row["who"] for row in document["access_log"]]
+    assert document["covers_services"] == service_a.name
+    assert "information governance lead" in document["scope_note"]
+
+
 def test_the_subject_access_download_is_for_managers_only(client_as, alice, client_a):
     assert (
         client_as(alice).get(f"/clients/{client_a.key}/subject-access-request/").status_code == 404

@@ -4,7 +4,11 @@ they are (clients.access_log.record_client_page). Lists of many clients (caseloa
 show initials and reference only and are not logged per client; exports and
 downloads of them are (docs/security.md)."""
 
+import inspect
+import re
+
 import pytest
+from django.urls import resolve, reverse
 
 from clients.models import AccessEvent
 from tests.dates import LITERAL_DAY
@@ -185,7 +189,7 @@ def test_a_refused_change_writes_one_event_too(client_as, alice, contact_a):
     assert len(events_of(alice)) == 1
 
 
-def test_the_next_page_of_contacts_and_a_cancelled_logger_belong_to_the_opening(
+def test_the_next_page_of_contacts_and_a_cancelled_logger_write_one_event_each(
     client_as, alice, contact_a
 ):
     from django.urls import reverse
@@ -196,11 +200,12 @@ def test_the_next_page_of_contacts_and_a_cancelled_logger_belong_to_the_opening(
     assert browser.get(contacts).status_code == 200
     assert len(events_of(alice)) == 1
     assert browser.get(contacts, {"fragment": "list", "page": 1}, **HTMX).status_code == 200
+    assert len(events_of(alice)) == 2
     logger = reverse("keywork:contact_new", args=[episode.pk])
     assert browser.get(logger, {"closed": 1}, **HTMX).status_code == 200
-    assert len(events_of(alice)) == 1
+    assert len(events_of(alice)) == 3
     assert browser.get(logger, **HTMX).status_code == 200
-    assert len(events_of(alice)) == 2
+    assert len(events_of(alice)) == 4
 
 
 def test_another_services_page_writes_no_event(client_as, charlie, contact_a):
@@ -209,3 +214,99 @@ def test_another_services_page_writes_no_event(client_as, charlie, contact_a):
     url = reverse("keywork:contact_detail", args=[contact_a.pk])
     assert client_as(charlie).get(url).status_code == 404
     assert not events_of(charlie)
+
+
+# --- whatever the headers and query parameters ---------------------------------
+
+# A value for each query parameter a one-client view reads; a parameter the
+# views read that is missing here fails the test below, so a new one is asked.
+PARAMETER_VALUES = {
+    "page": ["1", "2"],
+    "fragment": ["list"],
+    "closed": ["1"],
+    "target": ["caseload-logger"],
+    "appointment": ["1"],
+    "timepoint": ["review"],
+    "next": ["/"],
+    "client": [],  # the referral form's ?client=<key>, asked on its own below
+}
+GET_PARAMETER = re.compile(r"request\.GET(?:\.get\(|\[)\s*[\"'](\w+)[\"']")
+
+
+def parameters_read_by(url: str) -> set[str]:
+    """The query parameters the view behind a URL reads (from its source)."""
+    func = resolve(url.partition("?")[0]).func
+    func = inspect.unwrap(func)
+    source = inspect.getsource(inspect.getmodule(func))
+    names = set(GET_PARAMETER.findall(inspect.getsource(func)))
+    # Helpers of the same module called by the view (the contact logger's _target).
+    for helper in re.findall(r"\b(_\w+)\(request", inspect.getsource(func)):
+        helper_src = re.search(rf"def {helper}\(.*?(?=\n(?:def |@|class ))", source, re.S)
+        if helper_src:
+            names |= set(GET_PARAMETER.findall(helper_src.group(0)))
+    return names
+
+
+def variants_of(url: str) -> list[tuple[str, dict, dict]]:
+    """The URL plain and as HTMX, then with each parameter its view reads,
+    plain and as HTMX."""
+    queries: list[dict] = [{}]
+    for name in sorted(parameters_read_by(url)):
+        assert name in PARAMETER_VALUES, f"{url}: add a value for ?{name} to PARAMETER_VALUES"
+        queries += [{name: value} for value in PARAMETER_VALUES[name]]
+    if {"page", "fragment"} <= parameters_read_by(url):
+        queries.append({"fragment": "list", "page": "2"})
+    return [(url, query, headers) for query in queries for headers in ({}, HTMX)]
+
+
+def test_every_one_client_answer_writes_one_event_whatever_its_headers_and_parameters(
+    alice, bob, charlie, dora, admin_user, service_a, service_b
+):
+    from django.db import transaction
+
+    from tests.factories import ContactFactory
+    from tests.security.urlwalk import browser_for
+
+    world = build_world(
+        service_a=service_a,
+        service_b=service_b,
+        alice=alice,
+        charlie=charlie,
+        dora=dora,
+        bob=bob,
+        marker=MARKER,
+    )
+    marked = world["A"].client
+    # Enough contacts for a second page of the timeline and of the contacts.
+    ContactFactory.create_batch(55, episode=world["A"].episode, note=f"{MARKER} more")
+    asked, wrong = [], []
+    cases = []
+    for pattern in url_patterns():
+        row = row_for(pattern.name)
+        if row.method != "get" or not row.objects & ONE_CLIENTS:
+            continue
+        persona, user = next(
+            (p, u) for p, u in ((KEYWORKER_A, alice), (MANAGER_A, bob)) if p in row.may
+        )
+        url = url_of(pattern, row, world["A"], {})
+        cases += [(pattern.name, persona, user, *variant) for variant in variants_of(url)]
+    referral_form = reverse("clients:referral_new")
+    cases += [
+        ("clients:referral_new", KEYWORKER_A, alice, referral_form, {"client": marked.key}, h)
+        for h in ({}, HTMX)
+    ]
+    for name, persona, user, url, query, headers in cases:
+        with transaction.atomic():
+            before = AccessEvent.objects.filter(user=user).count()
+            response = browser_for(user).get(url, query, **headers)
+            events = AccessEvent.objects.filter(user=user).count() - before
+            transaction.set_rollback(True)
+        if response.status_code >= 400 or response.status_code in (301, 302):
+            continue
+        asked.append(name)
+        if events != 1:
+            how = " with HX-Request" if headers else ""
+            wrong.append(f"{name} as {persona}: {url} {query}{how}: {events} events")
+    assert {"keywork:record", "keywork:episode_contacts", "clients:referral_new"} <= set(asked)
+    assert len(asked) > 40, asked
+    assert not wrong, "every answer about one client writes one event:\n" + "\n".join(wrong)

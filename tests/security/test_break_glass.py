@@ -38,7 +38,7 @@ def test_with_a_reason_a_keyworker_of_another_service_opens_it_read_only(
     client_as, charlie, service_b, client_a, bob_with_email
 ):
     response = client_as(charlie).post(
-        "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+        "/break-glass/", {"reference": client_a.reference, "reason": REASON, "category": "transfer"}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -55,7 +55,8 @@ def test_with_a_reason_a_keyworker_of_another_service_opens_it_read_only(
 
 def test_initials_and_date_of_birth_find_the_client_too(client_as, charlie, client_a):
     response = client_as(charlie).post(
-        "/break-glass/", {"initials": "qz", "date_of_birth": "1980-02-03", "reason": REASON}
+        "/break-glass/",
+        {"initials": "qz", "date_of_birth": "1980-02-03", "reason": REASON, "category": "transfer"},
     )
     assert response.status_code == 200
     assert AccessEvent.objects.get(user=charlie).client == client_a
@@ -66,7 +67,8 @@ def test_the_clients_service_manager_is_emailed_without_client_identifiers(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client_as(charlie).post(
-            "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+            "/break-glass/",
+            {"reference": client_a.reference, "reason": REASON, "category": "transfer"},
         )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -93,7 +95,8 @@ def test_the_notice_goes_through_celery_with_ids_only(
     monkeypatch.setattr(tasks.break_glass_notify, "delay", lambda *a, **k: sent.append((a, k)))
     with django_capture_on_commit_callbacks(execute=True):
         client_as(charlie).post(
-            "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+            "/break-glass/",
+            {"reference": client_a.reference, "reason": REASON, "category": "transfer"},
         )
     assert sent == [((charlie.pk, [service_a.pk]), {})]
 
@@ -119,9 +122,12 @@ def test_no_match_and_several_matches_get_the_same_answer(client_as, charlie, se
         service=service_a, client__initials="QZ", client__date_of_birth=dt.date(1980, 2, 3)
     )
     browser = client_as(charlie)
-    nothing = browser.post("/break-glass/", {"reference": "NO-SUCH-REF", "reason": REASON})
+    nothing = browser.post(
+        "/break-glass/", {"reference": "NO-SUCH-REF", "reason": REASON, "category": "transfer"}
+    )
     several = browser.post(
-        "/break-glass/", {"initials": "QZ", "date_of_birth": "1980-02-03", "reason": REASON}
+        "/break-glass/",
+        {"initials": "QZ", "date_of_birth": "1980-02-03", "reason": REASON, "category": "transfer"},
     )
     assert nothing.status_code == several.status_code == 422
     assert "No single client matches" in nothing.content.decode()
@@ -133,7 +139,9 @@ def test_no_match_and_several_matches_get_the_same_answer(client_as, charlie, se
 def test_opening_a_client_of_ones_own_service_is_an_ordinary_view(
     client_as, alice, client_a, bob_with_email
 ):
-    client_as(alice).post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    client_as(alice).post(
+        "/break-glass/", {"reference": client_a.reference, "reason": REASON, "category": "transfer"}
+    )
     assert AccessEvent.objects.get(user=alice).kind == AccessKind.VIEW
     assert not mail.outbox
 
@@ -143,7 +151,9 @@ def test_commissioners_and_administrators_cannot_break_glass(request, client_as,
     user = request.getfixturevalue(persona)
     browser = client_as(user)
     assert browser.get("/break-glass/").status_code == 404
-    response = browser.post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    response = browser.post(
+        "/break-glass/", {"reference": client_a.reference, "reason": REASON, "category": "transfer"}
+    )
     assert response.status_code == 404
     assert not AccessEvent.objects.exists()
 
@@ -151,7 +161,9 @@ def test_commissioners_and_administrators_cannot_break_glass(request, client_as,
 def test_the_manager_sees_break_glass_access_in_their_log(
     client_as, charlie, bob, client_a, service_b
 ):
-    client_as(charlie).post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    client_as(charlie).post(
+        "/break-glass/", {"reference": client_a.reference, "reason": REASON, "category": "transfer"}
+    )
     response = client_as(bob).get("/break-glass/log/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -163,7 +175,9 @@ def test_the_manager_sees_break_glass_access_in_their_log(
 def test_another_services_manager_does_not_see_it(client_as, charlie, service_b, client_a):
     manager_b = UserFactory(username="manager_b")
     MembershipFactory(user=manager_b, service=service_b, role=Role.MANAGER)
-    client_as(charlie).post("/break-glass/", {"reference": client_a.reference, "reason": REASON})
+    client_as(charlie).post(
+        "/break-glass/", {"reference": client_a.reference, "reason": REASON, "category": "transfer"}
+    )
     page = client_as(manager_b).get("/break-glass/log/").content.decode()
     assert client_a.reference not in page
     assert "No break-glass access so far" in page
@@ -280,7 +294,8 @@ def test_from_search_to_the_record_is_logged_as_break_glass_and_the_manager_is_t
     browser.post("/break-glass/", {"q": client_a.reference, "from_search": "1"})
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post(
-            "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+            "/break-glass/",
+            {"reference": client_a.reference, "reason": REASON, "category": "transfer"},
         )
     assert 'data-testid="break-glass-notice"' in response.content.decode()
     event = AccessEvent.objects.get(user=charlie)
@@ -301,3 +316,55 @@ def test_a_search_term_read_as_break_glass_fields(term, parts):
     from clients.queries import search_term_parts
 
     assert search_term_parts(term) == parts
+
+
+# --- every attempt logged without its terms, limited per hour, a category ------
+
+
+def test_every_attempt_is_logged_without_its_search_terms(client_as, charlie, client_a):
+    from clients.models import BreakGlassAttempt
+
+    browser = client_as(charlie)
+    miss = {"reference": "NOSUCHREF9", "reason": REASON, "category": "shared_care"}
+    assert browser.post("/break-glass/", miss).status_code == 422
+    hit = {"reference": client_a.reference, "reason": REASON, "category": "transfer"}
+    assert browser.post("/break-glass/", hit).status_code == 200
+    attempts = list(
+        BreakGlassAttempt.objects.filter(user=charlie)
+        .order_by("pk")
+        .values_list("outcome", "category")
+    )
+    assert attempts == [("no_match", "shared_care"), ("opened", "transfer")]
+    stored = str(list(BreakGlassAttempt.objects.values()))
+    assert "NOSUCHREF9" not in stored and client_a.reference not in stored
+    assert AccessEvent.objects.get(user=charlie).reason_category == "transfer"
+
+
+def test_a_reason_category_is_required(client_as, charlie, client_a):
+    response = client_as(charlie).post(
+        "/break-glass/", {"reference": client_a.reference, "reason": REASON}
+    )
+    assert response.status_code == 422
+    assert not AccessEvent.objects.filter(user=charlie).exists()
+
+
+def test_attempts_are_limited_per_user_per_hour(client_as, charlie, alice, client_a, settings):
+    import time_machine
+
+    from nectos import clock
+
+    settings.BREAK_GLASS_ATTEMPTS_PER_HOUR = 3
+    browser = client_as(charlie)
+    miss = {"reference": "NOSUCHREF9", "reason": REASON, "category": "other"}
+    hit = {"reference": client_a.reference, "reason": REASON, "category": "transfer"}
+    start = clock.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(3):
+            assert browser.post("/break-glass/", miss).status_code == 422
+        refused = browser.post("/break-glass/", hit)
+        assert refused.status_code == 429
+        assert "limit of break-glass attempts" in refused.content.decode()
+        assert not AccessEvent.objects.filter(user=charlie).exists()
+    with time_machine.travel(start + dt.timedelta(minutes=61), tick=False):
+        # An hour on (signed in afresh: the idle session has ended).
+        assert client_as(charlie).post("/break-glass/", hit).status_code == 200

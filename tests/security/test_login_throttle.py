@@ -75,3 +75,48 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(alice, settings):
 
 def test_the_test_clients_login_still_works(client, alice):
     assert client.login(username="alice", password=PASSWORD)
+
+
+# --- across usernames from one address, across addresses for one username ------
+
+
+def test_one_address_trying_many_usernames_is_locked(alice, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    for name in ("ann", "ben", "cat"):
+        fail(name, 2, "10.0.0.9")
+    # Six failures from this address across three names: alice too is refused here,
+    response = attempt("alice", PASSWORD, "10.0.0.9")
+    assert response.status_code == 429
+    # and not from elsewhere.
+    assert attempt("alice", PASSWORD, "10.0.0.8").status_code == 302
+
+
+def test_one_username_tried_from_many_addresses_is_locked(alice, settings):
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 6
+    for address in ("10.0.1.1", "10.0.1.2", "10.0.1.3"):
+        fail("alice", 2, address)
+    assert attempt("alice", PASSWORD, "10.0.1.4").status_code == 429
+
+
+def test_production_behind_a_proxy_refuses_to_start_without_a_proxy_count():
+    from tests.security.test_second_factor import PRODUCTION, _manage
+
+    ON = {**PRODUCTION, "MFA_REQUIRED": "true"}
+
+    refused = _manage("check", **ON, BEHIND_PROXY="true", TRUSTED_PROXY_COUNT="0")
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in refused.stderr
+    counted = _manage("check", **ON, TRUSTED_PROXY_COUNT="1")
+    assert counted.returncode == 0, counted.stderr
+
+
+def test_forwarded_proto_is_trusted_only_with_a_proxy_count():
+    from tests.security.test_second_factor import PRODUCTION, _manage
+
+    ON = {**PRODUCTION, "MFA_REQUIRED": "true"}
+
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    direct = _manage("shell", "-c", code, **ON)
+    assert direct.stdout.strip().endswith("None"), direct.stderr
+    proxied = _manage("shell", "-c", code, **ON, TRUSTED_PROXY_COUNT="1")
+    assert "HTTP_X_FORWARDED_PROTO" in proxied.stdout

@@ -4,17 +4,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from security.actions import second_factor_reset
-from security.models import UserSession
+from security.models import RecoveryCode, UserSession
 from tests.browser.conftest import PASSWORD
 from tests.security.conftest import totp_code, unthrottle
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    # Recovery codes go through the password hasher too: Argon2's cost, ten
+    # codes at a time, on a shared test machine is minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def sign_in(client, username, password=PASSWORD, next_url=""):
@@ -67,7 +73,7 @@ def test_enrolment_confirms_the_app_with_its_code_and_shows_recovery_codes_once(
     device.refresh_from_db()
     assert device.confirmed
     # Kept as digests only: the codes themselves are not in the database.
-    stored = set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
+    stored = set(RecoveryCode.objects.filter(device__user=alice).values_list("digest", flat=True))
     assert not stored & set(codes)
     assert client.get("/").status_code == 200
 
@@ -120,7 +126,7 @@ def test_a_recovery_code_signs_in_once(client, alice, mfa_on, enrolled):
     sign_in(client, "alice")
     response = client.post("/account/verify/", {"code": codes[0].upper()})
     assert response.status_code == 302
-    assert StaticToken.objects.filter(device__user=alice).count() == 9
+    assert RecoveryCode.objects.filter(device__user=alice).count() == 9
     client.post("/logout/")
     sign_in(client, "alice")
     assert client.post("/account/verify/", {"code": codes[0]}).status_code == 422
@@ -153,7 +159,9 @@ def test_a_verified_user_can_make_new_recovery_codes(client, alice, mfa_on, enro
     device, old = enrolled(alice)
     sign_in(client, "alice")
     client.post("/account/verify/", {"code": totp_code(device)})
-    response = client.post("/account/two-factor/recovery-codes/")
+    response = client.post(
+        "/account/two-factor/recovery-codes/", {"password": PASSWORD, "current_code": old[0]}
+    )
     assert response.status_code == 200
     new = response.context["codes"]
     assert set(new).isdisjoint(old)
@@ -256,3 +264,78 @@ def test_a_malformed_mfa_setting_stops_start_up():
     result = _manage("check", DEBUG="true", MFA_REQUIRED="sometimes")
     assert result.returncode != 0
     assert "MFA_REQUIRED must be one of" in result.stderr
+
+
+# --- replacing the second factor needs the password and a current code ---------
+
+
+def verified(client, alice, enrolled):
+    alice.email = "alice@example.invalid"
+    alice.save()
+    device, codes = enrolled(alice)
+    sign_in(client, "alice")
+    assert client.post("/account/verify/", {"code": totp_code(device)}).status_code == 302
+    return device, codes
+
+
+def test_a_verified_session_alone_cannot_make_new_recovery_codes(
+    client, alice, mfa_on, enrolled, mailoutbox, django_capture_on_commit_callbacks
+):
+    _, old = verified(client, alice, enrolled)
+    assert client.get("/account/two-factor/recovery-codes/").status_code == 200
+    assert client.post("/account/two-factor/recovery-codes/").status_code == 422
+    wrong = {"password": "not the password", "current_code": old[0]}
+    assert client.post("/account/two-factor/recovery-codes/", wrong).status_code == 422
+    assert RecoveryCode.objects.filter(device__user=alice).count() == 10
+    assert not mailoutbox
+    with django_capture_on_commit_callbacks(execute=True):
+        right = {"password": PASSWORD, "current_code": old[1]}
+        assert client.post("/account/two-factor/recovery-codes/", right).status_code == 200
+    (message,) = mailoutbox
+    assert message.to == [alice.email]
+    assert "New recovery codes" in message.body
+
+
+def test_a_verified_session_alone_cannot_replace_the_app(
+    client, alice, mfa_on, enrolled, mailoutbox, django_capture_on_commit_callbacks
+):
+    old_device, codes = verified(client, alice, enrolled)
+    page = client.get("/account/two-factor/setup/")
+    assert page.status_code == 200
+    new_device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    # The new app's code alone: refused, the old app stays.
+    alone = client.post("/account/two-factor/setup/", {"code": totp_code(new_device)})
+    assert alone.status_code == 422
+    assert TOTPDevice.objects.filter(user=alice, confirmed=True).get() == old_device
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            "/account/two-factor/setup/",
+            {
+                "code": totp_code(new_device, steps_ahead=1),
+                "password": PASSWORD,
+                "current_code": codes[0],
+            },
+        )
+    assert done.status_code == 200
+    assert TOTPDevice.objects.filter(user=alice, confirmed=True).get() == new_device
+    (message,) = mailoutbox
+    assert message.to == [alice.email]
+    assert "new authenticator app" in message.body
+
+
+def test_recovery_codes_are_kept_with_the_password_hasher_one_salt_each(alice, enrolled):
+    from django.contrib.auth.hashers import identify_hasher
+
+    from security.actions import second_factor_verify
+
+    _, codes = enrolled(alice)
+    digests = list(RecoveryCode.objects.filter(device__user=alice).values_list("digest", flat=True))
+    assert len(digests) == 10
+    for digest in digests:
+        hasher = identify_hasher(digest)
+        salt = hasher.decode(digest)["salt"]
+        assert salt and digest.startswith(hasher.algorithm)
+    salts = {identify_hasher(d).decode(d)["salt"] for d in digests}
+    assert len(salts) == 10
+    assert second_factor_verify(user=alice, code=codes[3].upper()) is not None
+    assert second_factor_verify(user=alice, code=codes[3]) is None

@@ -66,6 +66,12 @@ MATRIX: dict[str, Row] = {
     "security:recovery_codes": Row(SIGNED_IN, method=POST),
     "security:session_end": Row(SIGNED_IN, method=POST),
     "security:password_change": Row(SIGNED_IN),
+    "security:set_up": Row(
+        SIGNED_IN,
+        public=True,
+        args={"uidb64": "=MQ", "token": "=no-such-token"},
+        note="a set-up link: an invalid one says so",
+    ),
     # --- clients (H1) -----------------------------------------------------------
     "clients:referral_new": Row(CLINICAL),
     "clients:referral_matches": Row(CLINICAL, method=POST),
