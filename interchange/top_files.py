@@ -63,7 +63,7 @@ def checks(allowed: list[str] | None, broken: set[str]) -> list:
         ("tops.csv", "stage_tops", "top_date"),
         ("client_reviews.csv", "stage_client_reviews", "review_date"),
     ):
-        problems += _unresolved_episode(file, table, broken)
+        problems += _unresolved_episode(file, table, broken, allowed)
         post_exit = "s.stage = 'post_exit'" if table == "stage_tops" else "FALSE"
         rows = fetch(
             f"""

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The newest migration of services before the move; reporting and
 # interchange had none.
 BEFORE = [("services", "0005_import_job_expired"), ("reporting", None), ("interchange", None)]
+LATER_TABLES = {"services_userevent", "services_membershipevent"}
 MOVED = {
     "services_quarterlyreturn": ("reporting", "quarterlyreturn"),
     "services_quarterlyreturn_services": None,
@@ -80,7 +81,9 @@ def test_migrating_forward_from_before_the_move_keeps_every_table_and_row():
     tables_after = _tables()
     executor.migrate(BEFORE)
     executor.loader.build_graph()
-    assert _tables() == tables_after  # going back over the move drops nothing either
+    # Going back over the move drops nothing but the tables that services'
+    # later migrations made (staff history), which come back going forward.
+    assert tables_after - _tables() == LATER_TABLES
 
     old_apps = executor.loader.project_state(
         [BEFORE[0], ("contenttypes", "0002_remove_content_type_name")]

@@ -228,6 +228,7 @@ PARAMETER_VALUES = {
     "appointment": ["1"],
     "timepoint": ["review"],
     "next": ["/"],
+    "stage": ["start", "exit"],
     "client": [],  # the referral form's ?client=<key>, asked on its own below
 }
 GET_PARAMETER = re.compile(r"request\.GET(?:\.get\(|\[)\s*[\"'](\w+)[\"']")

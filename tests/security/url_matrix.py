@@ -123,6 +123,10 @@ MATRIX: dict[str, Row] = {
     "outcomes:episode": Row(SERVICE_A, args={"episode_pk": "episode.pk"}),
     "outcomes:form_create": Row(SERVICE_A, args={"episode_pk": "episode.pk"}),
     "outcomes:form_edit": Row(SERVICE_A, args={"pk": "outcome_form.pk"}),
+    "outcomes:top_create": Row(SERVICE_A, args={"episode_pk": "episode.pk"}),
+    "outcomes:top_edit": Row(SERVICE_A, args={"pk": "top.pk"}),
+    "outcomes:top_delete": Row(SERVICE_A, method=POST, args={"pk": "top.pk"}),
+    "outcomes:client_review_create": Row(SERVICE_A, args={"episode_pk": "episode.pk"}),
     "outcomes:notifications": Row(CLINICAL, note="one's own follow-ups and notifications"),
     "outcomes:overdue": Row(MANAGER_ONLY),
     # --- contingency management ---------------------------------------------------

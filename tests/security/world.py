@@ -121,6 +121,14 @@ def build_place(service, keyworker, commissioner, *, manager=None, marker: str =
         o["drug_test"] = _model("contingency.DrugTest").objects.create(
             plan=o["cm_plan"], scheduled_date=o["episode"].start_date
         )
+    if TreatmentOutcomesProfile := _model("outcomes.TreatmentOutcomesProfile"):
+        o["top"] = TreatmentOutcomesProfile.objects.create(
+            episode=o["episode"],
+            top_date=o["episode"].start_date,
+            stage="start",
+            crack_days=[2, 1, 0, 3],
+            recorded_by=keyworker,
+        )
     if QuarterlyReturn := _model("reporting.QuarterlyReturn"):
         from django.core.files.base import ContentFile
 
