@@ -9,3 +9,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Reporting modules live inside the services app but have their own tasks.
 app.autodiscover_tasks(["services.returns", "services.dashboards", "services.interchange"])
+# The sweepers that re-queue jobs whose task was lost (nectos/sweep.py).
+app.autodiscover_tasks(["nectos"], related_name="sweep")
