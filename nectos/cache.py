@@ -6,6 +6,7 @@ progress bar, never a page: a read answers as a miss, a write is dropped,
 each with a warning that names the operation only (keys may hold ids)."""
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 
@@ -26,15 +27,26 @@ _READS = {
 }
 
 
+# After a failure the cache is skipped for this long (per process and
+# thread), so that a hung Redis costs one socket timeout, not one per read.
+PAUSE_AFTER_FAILURE = 10.0
+
+
 def _fail_open(name: str, fallback):
     method = getattr(RedisCache, name)
 
     def call(self, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return fallback(args, kwargs)
         try:
             return method(self, *args, **kwargs)
         except Exception as error:  # any failure of the cache is a miss
+            self._down_until = time.monotonic() + PAUSE_AFTER_FAILURE
             logger.warning(
-                "Cache %s failed (%s); carrying on without it.", name, type(error).__name__
+                "Cache %s failed (%s); carrying on without it for %.0f s.",
+                name,
+                type(error).__name__,
+                PAUSE_AFTER_FAILURE,
             )
             return fallback(args, kwargs)
 
@@ -47,6 +59,8 @@ class FailOpenRedisCache(RedisCache):
     """django.core.cache.backends.redis.RedisCache, failing open. Pair it
     with short socket timeouts in OPTIONS so that a hung Redis costs a
     fraction of a second (settings.CACHES)."""
+
+    _down_until = 0.0
 
 
 for _name, _fallback in _READS.items():

@@ -279,15 +279,15 @@ CELERY_BEAT_SCHEDULE["security-clear-sessions"] = {
 }
 
 # --- Cache ----------------------------------------------------------------
+# Every read and write fails open (a miss, a dropped write), and a hung
+# Redis costs half a second at most: nectos/cache.py.
+REDIS_CACHE = {
+    "BACKEND": "nectos.cache.FailOpenRedisCache",
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+}
 CACHES = {
     "default": (
-        {
-            # Every read and write fails open (a miss, a dropped write), and
-            # a hung Redis costs half a second at most: nectos/cache.py.
-            "BACKEND": "nectos.cache.FailOpenRedisCache",
-            "LOCATION": envstr("CACHE_URL", REDIS_URL),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        {**REDIS_CACHE, "LOCATION": envstr("CACHE_URL", REDIS_URL)}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
