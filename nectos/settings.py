@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NUL in the path or query string: 400; path parts no object could
+    # have (an id beyond bigint, an over-long code): 404 (nectos/params.py).
+    "nectos.params.StrictParamsMiddleware",
     "services.middleware.NoStoreForAuthenticatedMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks

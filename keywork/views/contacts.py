@@ -35,6 +35,7 @@ from keywork.forms.contacts import (
 )
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
+from nectos.params import id_param
 
 UNPROCESSABLE = 422
 LOGGER = "keywork/contacts/_logger.html"
@@ -73,12 +74,13 @@ def contact_new(request, episode_id: int):
     context = {"episode": episode, "target": _target(request)}
     if request.method == "GET" and request.GET.get("closed"):
         return render(request, f"{LOGGER}#closed", context | {"cancelled": True})
+    # A malformed appointment id is a 404 before anything is recorded.
+    appointment_id = id_param(request.POST, "appointment") or id_param(request.GET, "appointment")
     record_client_page(request, episode.referral.client)
 
     appointment = None
-    appointment_id = request.POST.get("appointment") or request.GET.get("appointment")
-    if appointment_id and str(appointment_id).isdigit():
-        appointment = get_keywork_appointment_for_user(request.user, int(appointment_id))
+    if appointment_id:
+        appointment = get_keywork_appointment_for_user(request.user, appointment_id)
         if appointment.episode_id != episode.pk:
             appointment = None
     initial = None
