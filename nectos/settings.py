@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "clients",
     "keywork",
     "outcomes",
+    "submissions",
     # After django_otp: its admin hides the device admins (TOTP secrets).
     "services.security",
 ]

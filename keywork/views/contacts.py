@@ -36,6 +36,8 @@ from keywork.forms.contacts import (
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
 from nectos.params import id_param
+from submissions.actions import submit_once
+from submissions.queries import earlier_submission
 
 UNPROCESSABLE = 422
 LOGGER = "keywork/contacts/_logger.html"
@@ -100,35 +102,46 @@ def contact_new(request, episode_id: int):
     template = f"{LOGGER}#open" if request.htmx else "keywork/contacts/new.html"
     if request.method == "GET":
         return render(request, template, context)
+    # The same form sent again (a double click): answered as the first was.
+    earlier = earlier_submission(request, "contact", Contact)
+    if earlier is not None and earlier.episode_id == episode.pk:
+        booked = form.cleaned_data.get("next_appointment_date") if form.is_valid() else None
+        return _contact_logged(request, episode, earlier, booked)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            contact = actions.contact_log(
-                episode=episode,
-                by=request.user,
-                appointment=appointment,
-                next_appointment_date=data["next_appointment_date"],
-                next_appointment_time=data["next_appointment_time"],
-                **_fields(form),
+            contact = submit_once(
+                acting_user=request.user,
+                kind="contact",
+                key=data.get("submission_key"),
+                model=Contact,
+                create=lambda: actions.contact_log(
+                    episode=episode,
+                    by=request.user,
+                    appointment=appointment,
+                    next_appointment_date=data["next_appointment_date"],
+                    next_appointment_time=data["next_appointment_time"],
+                    **_fields(form),
+                ),
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            if request.htmx:
-                response = render(
-                    request,
-                    f"{LOGGER}#closed",
-                    {
-                        "episode": episode,
-                        "logged": contact,
-                        "booked": data["next_appointment_date"],
-                    },
-                )
-                response["HX-Trigger"] = json.dumps({"contactLogged": {"episode": episode.pk}})
-                return response
-            messages.success(request, "Contact logged.")
-            return redirect("keywork:episode_contacts", episode_id=episode.pk)
+            return _contact_logged(request, episode, contact, data["next_appointment_date"])
     return render(request, template, context, status=UNPROCESSABLE)
+
+
+def _contact_logged(request, episode, contact, booked):
+    if request.htmx:
+        response = render(
+            request,
+            f"{LOGGER}#closed",
+            {"episode": episode, "logged": contact, "booked": booked},
+        )
+        response["HX-Trigger"] = json.dumps({"contactLogged": {"episode": episode.pk}})
+        return response
+    messages.success(request, "Contact logged.")
+    return redirect("keywork:episode_contacts", episode_id=episode.pk)
 
 
 @clinical_required
