@@ -82,10 +82,11 @@ def test_no_publisher_answers_500_when_the_broker_is_down(
     # The pages then show the work as waiting, not an error.
     job = ImportJob.objects.get()
     page = client_as(bob).get(reverse("interchange:detail", args=[job.pk]))
-    assert page.status_code == 200
+    assert page.status_code == 200 and "starts by itself" in page.content.decode()
     qr = QuarterlyReturn.objects.get()
     page = client_as(dora).get(f"/returns/{qr.pk}/")
     assert page.status_code == 200 and "Waiting to start" in page.content.decode()
+    assert "starts by itself" in page.content.decode()
 
 
 def test_confirming_an_import_with_the_broker_down_answers_and_waits(
