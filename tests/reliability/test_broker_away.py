@@ -133,3 +133,22 @@ def test_an_outcome_form_saves_within_the_bound_when_the_broker_hangs(
     # The page's own work takes a fraction of a second; the publish at most
     # PUBLISH_BOUND (it was 6.1 s with a publish retry on a pooled connection).
     assert max(timings) < PUBLISH_BOUND + 0.5, timings
+
+
+def test_every_publish_goes_through_the_one_helper():
+    """No task is queued by hand anywhere: .delay, .apply_async and
+    on_commit(lambda ... task ...) appear only in nectos/publish.py."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    by_hand = re.compile(r"\.delay\(|\.apply_async\(|on_commit\(lambda")
+    found = []
+    for folder in ("clients", "keywork", "outcomes", "services", "nectos", "submissions"):
+        for path in (root / folder).rglob("*.py"):
+            if path == root / "nectos" / "publish.py" or "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if by_hand.search(line):
+                    found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert found == []
