@@ -14,7 +14,11 @@ from nectos import clock
 from services.returns.quarters import Quarter
 from tests.factories import EpisodeFactory, ReferralFactory
 from tests.interchange.conftest import csv_text
-from tests.outcomes.conftest import form_post, make_episode
+from tests.outcomes.conftest import (
+    _code_lists_after_flush,  # noqa: F401 - autouse
+    form_post,
+    make_episode,
+)
 
 REASON = "Client is transferring to our service from Service A"
 
