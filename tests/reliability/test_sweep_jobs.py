@@ -165,3 +165,25 @@ def test_beat_runs_the_sweep_every_few_minutes():
     assert entry["task"] == sweep_jobs.name == "nectos.sweep_jobs"
     assert entry["schedule"] <= 600
     assert STUCK_AFTER.total_seconds() > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_a_return_waiting_a_day_is_marked_failed_and_can_be_asked_for_again(
+    dora, seeded_pair, capture
+):
+    from nectos.sweep import GAVE_UP_MESSAGE
+
+    quarter = Quarter.latest_complete(clock.today())
+    with capture(execute=False):
+        qr = quarterly_return_request(commissioner=dora, quarter=quarter)
+    long_ago = clock.now() - GIVE_UP_AFTER - dt.timedelta(minutes=1)
+    QuarterlyReturn.objects.filter(pk=qr.pk).update(requested_at=long_ago, queued_at=long_ago)
+    with capture(execute=False) as queued:
+        counts = jobs_sweep()
+    assert (counts["returns given up"], counts["returns"], queued) == (1, 0, [])
+    qr.refresh_from_db()
+    assert (qr.state, qr.message) == ("failed", GAVE_UP_MESSAGE)
+    with capture(execute=True):
+        again = quarterly_return_request(commissioner=dora, quarter=quarter)
+    assert again.pk != qr.pk
+    again.refresh_from_db()
+    assert again.state == "done"
