@@ -228,15 +228,23 @@ def break_glass_open(
         service_ids = sorted(
             set(Referral.objects.filter(client=client).values_list("service_id", flat=True))
         )
-        transaction.on_commit(lambda: _queue_notice(request.user.pk, service_ids))
+        _queue_notice(event, service_ids)
     log.info("break-glass access event_id=%s user_id=%s", event.pk, request.user.pk)
     return event
 
 
-def _queue_notice(user_id: int, service_ids: list[int]) -> None:
-    from audit.tasks import break_glass_notify
+def _queue_notice(event: AccessEvent, service_ids: list[int]) -> None:
+    """The managers' notice is a row first (sent once, swept if its publish
+    is lost), then a task that sends it after the commit."""
+    from audit.models import BreakGlassNotice
+    from audit.tasks import send_break_glass_notice
+    from nectos.publish import publish_on_commit
 
-    break_glass_notify.delay(user_id, service_ids)
+    now = clock.now()
+    notice = BreakGlassNotice.objects.create(
+        event=event, actor_id=event.user_id, service_ids=service_ids, created_at=now, queued_at=now
+    )
+    publish_on_commit(send_break_glass_notice, notice.pk)
 
 
 _HIDDEN_FIELDS = {"id", "key"}

@@ -6,8 +6,11 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 
+from audit.models import BreakGlassNotice
+from nectos import clock
 from services.models import Membership, Role, Service, User
 
 log = logging.getLogger("nectos.security")
@@ -50,4 +53,19 @@ def break_glass_notice_send(*, user_id: int, service_ids: list[int]) -> int:
         )
         sent += 1
     log.info("break-glass notice user_id=%s services=%s sent=%s", user_id, service_ids, sent)
+    return sent
+
+
+def break_glass_notice_deliver(*, notice_id: int) -> int:
+    """Send one owed notice, once: the row is locked while it is sent and
+    stamped in the same transaction, so a duplicate task (the sweeper's
+    re-queue racing a late original) finds it sent and does nothing."""
+    with transaction.atomic():
+        notice = BreakGlassNotice.objects.select_for_update().filter(pk=notice_id).first()
+        if notice is None or notice.sent_at is not None:
+            return 0
+        sent = break_glass_notice_send(user_id=notice.actor_id, service_ids=notice.service_ids)
+        notice.sent_at = clock.now()
+        notice.emails = sent
+        notice.save(update_fields=["sent_at", "emails"])
     return sent

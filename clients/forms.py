@@ -19,6 +19,7 @@ from clients.models import (
 )
 from clients.queries import normalise_initials, possible_duplicates
 from nectos import clock
+from submissions.forms import SubmissionKeyMixin
 
 NEW_CLIENT = "new"
 
@@ -70,7 +71,7 @@ def not_after_today(day: dt.date | None, what: str) -> None:
         raise ValidationError(f"The {what} cannot be after today.")
 
 
-class ReferralForm(PathwayForm):
+class ReferralForm(SubmissionKeyMixin, PathwayForm):
     """One form for a referral of a new or a returning client.
 
     With `client` given (re-engaging from the client record) the client's

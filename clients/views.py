@@ -20,9 +20,11 @@ from clients.access import (
 )
 from clients.access_log import record_client_page
 from clients.forms import AppointmentForm, AttendanceForm, ReferralForm, SearchForm
-from clients.models import Attendance
+from clients.models import Attendance, Referral
 from clients.queries import search_clients
 from nectos import clock
+from submissions.actions import submit_once
+from submissions.queries import earlier_submission
 
 
 def _invalid(request, template: str, context: dict):
@@ -41,6 +43,11 @@ def referral_new(request):
         record_client_page(request, client)
     form = ReferralForm(request.POST or None, user=request.user, client=client)
     context = {"form": form, "client": client}
+    # The same form sent again (a double click): answered as the first was.
+    earlier = request.method == "POST" and earlier_submission(request, "referral", Referral)
+    if earlier:
+        messages.success(request, "Referral registered.")
+        return redirect("keywork:record", key=earlier.client.key)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -56,15 +63,21 @@ def referral_new(request):
                     consent_national_reporting=data["consent_national_reporting"],
                 )
             try:
-                referral = actions.referral_register(
-                    registered_by=request.user,
-                    service=data["service"],
-                    referral_date=data["referral_date"],
-                    source=data["source"],
-                    primary_substance=data["primary_substance"],
-                    reason=data["reason"],
-                    client=returning,
-                    new_client=new_client,
+                referral = submit_once(
+                    acting_user=request.user,
+                    kind="referral",
+                    key=data.get("submission_key"),
+                    model=Referral,
+                    create=lambda: actions.referral_register(
+                        registered_by=request.user,
+                        service=data["service"],
+                        referral_date=data["referral_date"],
+                        source=data["source"],
+                        primary_substance=data["primary_substance"],
+                        reason=data["reason"],
+                        client=returning,
+                        new_client=new_client,
+                    ),
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -12,6 +12,7 @@ from django.db import transaction
 from interchange.importing import ImportReport, import_bundle, scope_for
 from interchange.models import ImportJob, ImportState
 from nectos import clock
+from nectos.publish import publish_on_commit
 from services.models import User
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,13 @@ def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
     from interchange import tasks
 
     with transaction.atomic():
-        job = ImportJob(created_by=user, size=upload.size, state=ImportState.CHECKING)
+        job = ImportJob(
+            created_by=user, size=upload.size, state=ImportState.CHECKING, queued_at=clock.now()
+        )
         # The stored name is the job's, never the uploader's file name.
         job.upload.save(f"bundle-{clock.now():%Y%m%d%H%M%S}.zip", upload, save=False)
         job.save()
-        transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
+        publish_on_commit(tasks.check_import, job.pk)
     return job
 
 
@@ -89,28 +92,36 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
         if job.state != ImportState.PREVIEW:
             return job
         job.state = ImportState.IMPORTING
-        job.save(update_fields=["state"])
-        transaction.on_commit(lambda: tasks.run_import.delay(job.pk))
+        job.queued_at = clock.now()
+        job.save(update_fields=["state", "queued_at"])
+        publish_on_commit(tasks.run_import, job.pk)
     return job
 
 
 def import_job_run(*, job_id: int) -> None:
     """The import itself, checked again first (the database may have moved
-    since the preview): all of it, or nothing."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.state != ImportState.IMPORTING:
-        return
-    try:
-        report = _run(job, dry_run=False)
-    except Exception:
-        log.exception("import job %s failed", job.pk)
-        job.state = ImportState.FAILED
-        job.report = {**(job.report or {}), "crashed": True}
-    else:
-        job.report = report.as_dict(max_problems=MAX_STORED_PROBLEMS)
-        job.state = ImportState.DONE if report.imported else ImportState.FAILED
-    _finish(job)
-    job.save()
+    since the preview): all of it, or nothing. The job's row stays locked
+    until the import commits, so a second copy of the task (the sweeper's
+    re-queue racing a late original) waits, then finds it finished."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .get(pk=job_id)
+        )
+        if job.state != ImportState.IMPORTING:
+            return
+        try:
+            report = _run(job, dry_run=False)
+        except Exception:
+            log.exception("import job %s failed", job.pk)
+            job.state = ImportState.FAILED
+            job.report = {**(job.report or {}), "crashed": True}
+        else:
+            job.report = report.as_dict(max_problems=MAX_STORED_PROBLEMS)
+            job.state = ImportState.DONE if report.imported else ImportState.FAILED
+        _finish(job)
+        job.save()
     cache.delete(progress_key(job.pk))
 
 

@@ -39,6 +39,9 @@ class ImportJob(models.Model):
     state = models.CharField(max_length=10, choices=ImportState.choices, default="checking")
     checked_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When its check or import task was last queued; the sweeper queues a
+    # job again when this is too old (nectos.sweep).
+    queued_at = models.DateTimeField(null=True, blank=True)
     # ImportReport.as_dict(): counts per file and the problems (capped).
     report = models.JSONField(null=True, blank=True)
 

@@ -8,3 +8,5 @@ app = Celery("nectos")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each installed app's tasks module; reporting's gathers its parts' tasks.
 app.autodiscover_tasks()
+# The sweeper that re-queues jobs whose task was lost (nectos/sweep.py).
+app.autodiscover_tasks(["nectos"], related_name="sweep")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "interchange",
     "audit",
     "contingency",
+    "submissions",
     # After django_otp: its admin hides the device admins (TOTP secrets).
     "security",
 ]
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NUL in the path or query string: 400; path parts no object could
+    # have (an id beyond bigint, an over-long code): 404 (nectos/params.py).
+    "nectos.params.StrictParamsMiddleware",
     "services.middleware.NoStoreForAuthenticatedMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -250,14 +254,18 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 # A publish must never hang a request when Redis is down: fail fast, and
 # let the sweeper catch up from PostgreSQL afterwards.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    # A Redis that accepts but never answers held a publish for
-    # socket_timeout: 5 s measured at 5, 2.1 s at 2 (docs/outcomes.md).
-    "socket_timeout": 2,
+    # One publish waits at most about connect + socket timeout (2 s): a
+    # Redis that accepts but never answers holds it for socket_timeout, one
+    # that drops packets for the connect timeout (docs/scaling.md).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+    # One reconnect, at once (kombu waits 2 s before it by default, which
+    # made every publish to a closed port take 2 s).
     "max_retries": 1,
+    "interval_start": 0,
     # With late acks an unacknowledged task is redelivered after this long:
     # keep it above the longest task time limit and retry countdown.
     "visibility_timeout": 3600,
@@ -268,13 +276,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # No task may hold a worker for ever.
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-}
+# No publish retry: a retry on a pooled connection to a hung Redis tripled
+# the wait (6 s measured). A failed publish is not lost: its row still
+# waits in PostgreSQL and a sweeper (nectos.sweep) queues it again.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE: dict = {}
 # outcomes: follow-up states, notifications and digests each morning, and a
 # sweeper that catches up whatever a lost publish left behind.
@@ -283,6 +288,9 @@ CELERY_BEAT_SCHEDULE["outcomes-daily"] = {
     "schedule": crontab(hour=7, minute=0),
 }
 CELERY_BEAT_SCHEDULE["outcomes-sweep"] = {"task": "outcomes.sweep_followups", "schedule": 300.0}
+# every queued job (imports, returns, snapshots, break-glass notices) whose
+# task was lost is queued again (nectos/sweep.py, docs/scaling.md).
+CELERY_BEAT_SCHEDULE["jobs-sweep"] = {"task": "nectos.sweep_jobs", "schedule": 300.0}
 # dashboards: each service's current and previous quarter, recomputed when
 # older than the newest change they cover.
 CELERY_BEAT_SCHEDULE["dashboards-nightly"] = {
@@ -301,12 +309,15 @@ CELERY_BEAT_SCHEDULE["security-clear-sessions"] = {
 }
 
 # --- Cache ----------------------------------------------------------------
+# Every read and write fails open (a miss, a dropped write), and a hung
+# Redis costs half a second at most: nectos/cache.py.
+REDIS_CACHE = {
+    "BACKEND": "nectos.cache.FailOpenRedisCache",
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+}
 CACHES = {
     "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": envstr("CACHE_URL", REDIS_URL),
-        }
+        {**REDIS_CACHE, "LOCATION": envstr("CACHE_URL", REDIS_URL)}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -4,6 +4,7 @@ from nectos import clock
 from outcomes.actions import FORM_FIELDS
 from outcomes.models import RATED_TIMEPOINTS, OutcomeForm, ReportedBy, Timepoint
 from services.models import Tier
+from submissions.forms import SubmissionKeyMixin
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 
@@ -14,7 +15,7 @@ OTHER_USE = ("heroin_days", "cocaine_days", "alcohol_days", "other_drug_days")
 RATINGS = ("cravings", "physical_health", "psychological_health")
 
 
-class OutcomeFormForm(forms.ModelForm):
+class OutcomeFormForm(SubmissionKeyMixin, forms.ModelForm):
     crime_involved = forms.TypedChoiceField(
         label="Involved in crime",
         choices=YES_NO,

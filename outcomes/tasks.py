@@ -7,11 +7,9 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.db import OperationalError as DatabaseError
-from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import RedisError
 
 from nectos import clock
+from nectos.publish import publish, publish_on_commit
 from outcomes import actions, queries
 
 logger = logging.getLogger(__name__)
@@ -59,22 +57,5 @@ def send_digest(user_id: int) -> None:
 
 
 def enqueue(task, *args: int) -> None:
-    """Queue `task` once the current transaction commits (at once outside
-    one). Never raises for a broker that is down."""
-    transaction.on_commit(lambda: publish(task, *args))
-
-
-def publish(task, *args: int) -> bool:
-    """Send a task; when the broker cannot be reached, log it (task name
-    only: no arguments, so no identifiers) and carry on. The publish
-    timeouts in settings bound how long this can take."""
-    try:
-        task.apply_async(args=args)
-    except (BrokerError, RedisError, OSError) as error:
-        logger.warning(
-            "Could not queue %s (%s); the sweeper will catch up.",
-            task.name,
-            type(error).__name__,
-        )
-        return False
-    return True
+    """Queue `task` once the current transaction commits (nectos.publish)."""
+    publish_on_commit(task, *args)

@@ -17,6 +17,8 @@ from outcomes.access import get_episode_for_user, get_form_for_user
 from outcomes.forms import OutcomeFormForm, initial_for
 from outcomes.models import OutcomeForm
 from services.models import Service
+from submissions.actions import submit_once
+from submissions.queries import earlier_submission
 
 
 def _next_url(request, fallback: str) -> str:
@@ -29,12 +31,24 @@ def _next_url(request, fallback: str) -> str:
 
 
 def _save(request, form: OutcomeFormForm, template_context: dict):
+    # The same form sent again (a double click): answered as the first was.
+    earlier = request.method == "POST" and earlier_submission(request, "outcome_form", OutcomeForm)
+    if earlier and earlier.episode_id == template_context["episode"].pk:
+        messages.success(request, f"{earlier.get_timepoint_display()} form saved.")
+        fallback = reverse("outcomes:episode", args=[earlier.episode_id])
+        return HttpResponseRedirect(_next_url(request, fallback))
     if form.is_valid():
         try:
-            saved = actions.outcome_form_save(
-                form=form.instance,
-                recorded_by=request.user,
-                fields={name: form.cleaned_data[name] for name in actions.FORM_FIELDS},
+            saved = submit_once(
+                acting_user=request.user,
+                kind="outcome_form",
+                key=form.cleaned_data.get("submission_key"),
+                model=OutcomeForm,
+                create=lambda: actions.outcome_form_save(
+                    form=form.instance,
+                    recorded_by=request.user,
+                    fields={name: form.cleaned_data[name] for name in actions.FORM_FIELDS},
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)

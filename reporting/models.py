@@ -40,6 +40,9 @@ class QuarterlyReturn(models.Model):
     generated_at = models.DateTimeField(null=True, blank=True)
     policy = models.JSONField(default=dict, blank=True)
     figures = models.JSONField(null=True, blank=True)
+    # When its task was last queued (null: at requested_at); the sweeper
+    # queues a return again when this is too old (nectos.sweep).
+    queued_at = models.DateTimeField(null=True, blank=True)
     xlsx = models.FileField(upload_to="returns/", blank=True)
     csv = models.FileField(upload_to="returns/", blank=True)
 

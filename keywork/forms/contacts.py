@@ -10,6 +10,7 @@ from clients.models import Attendance
 from keywork.actions.contacts import MAX_MINUTES, appointment_rule_errors, contact_rule_errors
 from keywork.models import ContactType, Episode, Intervention, Mode
 from nectos import clock
+from submissions.forms import SubmissionKeyMixin
 
 
 class FutureDateInput(DateInput):
@@ -101,7 +102,7 @@ class ContactForm(PathwayForm):
         return data
 
 
-class ContactLogForm(ContactForm):
+class ContactLogForm(SubmissionKeyMixin, ContactForm):
     """Logging a new contact may resolve a booked appointment and book the next."""
 
     appointment = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -10,6 +10,7 @@ from clients.access import clinical_required, clinical_services
 from clients.models import Attendance
 from keywork import queries
 from nectos import clock
+from nectos.params import parse_id
 
 
 def sort_headers(columns: list[tuple], sort: str, params: dict) -> list[dict]:
@@ -57,10 +58,7 @@ def sort_options(columns: list[tuple], labels: dict) -> list[tuple[str, str]]:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return parse_id(value)
 
 
 @clinical_required

@@ -36,6 +36,9 @@ from keywork.forms.contacts import (
 )
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
+from nectos.params import id_param
+from submissions.actions import submit_once
+from submissions.queries import earlier_submission
 
 LOGGER = "keywork/contacts/_logger.html"
 CONTACTS_PER_PAGE = 50
@@ -75,11 +78,13 @@ def contact_new(request, episode_id: int):
     record_client_page(request, episode.referral.client)
     if request.method == "GET" and request.GET.get("closed"):
         return render(request, f"{LOGGER}#closed", context | {"cancelled": True})
+    # A malformed appointment id is a 404 before anything is recorded.
+    appointment_id = id_param(request.POST, "appointment") or id_param(request.GET, "appointment")
+    record_client_page(request, episode.referral.client)
 
     appointment = None
-    appointment_id = request.POST.get("appointment") or request.GET.get("appointment")
-    if appointment_id and str(appointment_id).isdigit():
-        appointment = get_keywork_appointment_for_user(request.user, int(appointment_id))
+    if appointment_id:
+        appointment = get_keywork_appointment_for_user(request.user, appointment_id)
         if appointment.episode_id != episode.pk:
             appointment = None
     initial = None
@@ -99,35 +104,46 @@ def contact_new(request, episode_id: int):
     template = f"{LOGGER}#open" if request.htmx else "keywork/contacts/new.html"
     if request.method == "GET":
         return render(request, template, context)
+    # The same form sent again (a double click): answered as the first was.
+    earlier = earlier_submission(request, "contact", Contact)
+    if earlier is not None and earlier.episode_id == episode.pk:
+        booked = form.cleaned_data.get("next_appointment_date") if form.is_valid() else None
+        return _contact_logged(request, episode, earlier, booked)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            contact = actions.contact_log(
-                episode=episode,
-                by=request.user,
-                appointment=appointment,
-                next_appointment_date=data["next_appointment_date"],
-                next_appointment_time=data["next_appointment_time"],
-                **_fields(form),
+            contact = submit_once(
+                acting_user=request.user,
+                kind="contact",
+                key=data.get("submission_key"),
+                model=Contact,
+                create=lambda: actions.contact_log(
+                    episode=episode,
+                    by=request.user,
+                    appointment=appointment,
+                    next_appointment_date=data["next_appointment_date"],
+                    next_appointment_time=data["next_appointment_time"],
+                    **_fields(form),
+                ),
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            if request.htmx:
-                response = render(
-                    request,
-                    f"{LOGGER}#closed",
-                    {
-                        "episode": episode,
-                        "logged": contact,
-                        "booked": data["next_appointment_date"],
-                    },
-                )
-                response["HX-Trigger"] = json.dumps({"contactLogged": {"episode": episode.pk}})
-                return response
-            messages.success(request, "Contact logged.")
-            return redirect("keywork:episode_contacts", episode_id=episode.pk)
+            return _contact_logged(request, episode, contact, data["next_appointment_date"])
     return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
+
+
+def _contact_logged(request, episode, contact, booked):
+    if request.htmx:
+        response = render(
+            request,
+            f"{LOGGER}#closed",
+            {"episode": episode, "logged": contact, "booked": booked},
+        )
+        response["HX-Trigger"] = json.dumps({"contactLogged": {"episode": episode.pk}})
+        return response
+    messages.success(request, "Contact logged.")
+    return redirect("keywork:episode_contacts", episode_id=episode.pk)
 
 
 @clinical_required

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from nectos import clock
 from nectos.db_router import reads_as_of, replica_reads
+from nectos.publish import publish_on_commit
 from reporting.dashboards import figures
 from reporting.dashboards.quarters import Quarter
 from reporting.dashboards.queries import is_stale, newest_changes
@@ -42,8 +43,7 @@ def snapshot_request(
     snapshot.requested_at = clock.now()
     snapshot.requested_by = user
     snapshot.save(update_fields=["state", "progress", "requested_at", "requested_by"])
-    snapshot_id = snapshot.pk
-    transaction.on_commit(lambda: compute_snapshot.delay(snapshot_id))
+    publish_on_commit(compute_snapshot, snapshot.pk)
     return snapshot
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from nectos import clock
 from nectos.db_router import replica_reads
+from nectos.publish import publish_on_commit
 from reporting.models import DownloadKind, QuarterlyReturn, ReportDownload, ReturnState
 from reporting.returns.build import build_return
 from reporting.returns.disclosure import DEFAULT_POLICY
@@ -40,14 +41,30 @@ def quarterly_return_request(*, commissioner: User, quarter: Quarter) -> Quarter
             .filter(quarter=str(quarter), state__in=[ReturnState.QUEUED, ReturnState.RUNNING])
             .first()
         )
+        if pending is not None and not _stuck(pending):
+            return pending
         if pending is not None:
+            # Its task was lost (a publish failed, a worker died): queue it
+            # again rather than hand back a return that will never finish.
+            pending.queued_at = clock.now()
+            pending.save(update_fields=["queued_at"])
+            publish_on_commit(tasks.generate_quarterly_return, pending.pk)
             return pending
         qr = QuarterlyReturn.objects.create(
-            commissioner=commissioner, quarter=str(quarter), policy=asdict(DEFAULT_POLICY)
+            commissioner=commissioner,
+            quarter=str(quarter),
+            policy=asdict(DEFAULT_POLICY),
+            queued_at=clock.now(),
         )
         qr.services.set(services)
-        transaction.on_commit(lambda: tasks.generate_quarterly_return.delay(qr.pk))
+        publish_on_commit(tasks.generate_quarterly_return, qr.pk)
     return qr
+
+
+def _stuck(qr: QuarterlyReturn) -> bool:
+    from nectos.sweep import STUCK_AFTER
+
+    return clock.now() - (qr.queued_at or qr.requested_at) > STUCK_AFTER
 
 
 def _set_progress(return_id: int, percent: int) -> None:

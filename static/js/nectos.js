@@ -21,3 +21,47 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector("[data-testid='form-errors'][data-autofocus]");
   if (summary) summary.focus();
 });
+
+// A form is sent once: while its request is in flight its submit buttons
+// are disabled and another submit is ignored. The server recognises a
+// repeat anyway (the form's hidden submission key), so this only spares the
+// user a second wait.
+const setBusy = (form, busy) => {
+  form.toggleAttribute("data-submitting", busy);
+  form.setAttribute("aria-busy", busy ? "true" : "false");
+  form.querySelectorAll("button[type='submit'], input[type='submit']").forEach((button) => {
+    button.disabled = busy;
+  });
+};
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+  if (form.hasAttribute("data-submitting")) {
+    event.preventDefault();
+    return;
+  }
+  if (event.defaultPrevented) return; // HTMX sends it: see htmx:beforeRequest
+  // After the browser has read the form (a disabled submitter is not sent).
+  setTimeout(() => setBusy(form, true), 0);
+});
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement)) return;
+  if (form.hasAttribute("data-submitting")) {
+    event.preventDefault();
+    return;
+  }
+  setBusy(form, true);
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (form instanceof HTMLFormElement) setBusy(form, false);
+});
+
+// Back to a page whose form was sent (the back/forward cache): usable again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-submitting]").forEach((form) => setBusy(form, false));
+});

@@ -114,3 +114,14 @@ def computed(django_capture_on_commit_callbacks):
         return client.get(url, params)
 
     return get
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The compare page keeps its pooled benchmark in the cache: each test
+    starts without one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

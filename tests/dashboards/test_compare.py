@@ -6,6 +6,7 @@ from services.models import Role
 from tests.dashboards.conftest import PERIOD
 from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, ServiceFactory
+from tests.outcomes.celery_support import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
@@ -51,13 +52,29 @@ def test_the_comparison_uses_the_same_figures_as_the_dashboard(client_as, bob, c
 
 def test_the_page_runs_a_fixed_number_of_queries(client_as, bob, cohort, django_assert_num_queries):
     client = client_as(bob)
-    client.get(URL, PERIOD)
     # session, user, the service, the viewer's services; measures by
     # service: funnel 1, retention 1, intensity 1, outcomes 1 per follow-up;
-    # the same for the pooled others (5); the national measures by service
-    # and for the pooled others (2); the top bar; the session saved (3).
-    with django_assert_num_queries(20):
+    # the ids of the other services; the same measures for them pooled (5);
+    # the national measures by service and for the pooled others (2); the
+    # top bar; the session saved (3).
+    with django_assert_num_queries(21):
         assert client.get(URL, PERIOD).status_code == 200
+    # Again: the pooled benchmark comes from the cache (5 queries fewer).
+    with django_assert_num_queries(16):
+        assert client.get(URL, PERIOD).status_code == 200
+
+
+def test_the_pooled_benchmark_is_cached_and_survives_a_cache_that_is_down(
+    client_as, bob, cohort, settings
+):
+    client = client_as(bob)
+    first = client.get(URL, PERIOD).context["columns"][-1]["figures"]
+    assert client.get(URL, PERIOD).context["columns"][-1]["figures"] == first
+    closed = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens there
+    settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": closed}}
+    response = client.get(URL, PERIOD)
+    assert response.status_code == 200
+    assert response.context["columns"][-1]["figures"] == first
 
 
 def test_a_bad_period_is_refused(client_as, bob, service_a):

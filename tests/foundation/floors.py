@@ -3,6 +3,7 @@ contract in pyproject.toml, for what import-linter cannot see (templates
 that include or link to another floor's templates and URL names)."""
 
 FLOORS = [
+    "submissions",
     "services",
     "security",
     "clients",

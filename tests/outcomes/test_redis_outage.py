@@ -72,7 +72,7 @@ def test_saving_survives_a_redis_outage_and_the_flags_catch_up(
         assert response.status_code < 500, (url, response.status_code)
         return response
 
-    caplog.set_level(logging.WARNING, logger="outcomes.tasks")
+    caplog.set_level(logging.WARNING, logger="nectos.publish")
     with using_broker(redis_server.url):
         redis_server.stop()
 
@@ -106,7 +106,7 @@ def test_saving_survives_a_redis_outage_and_the_flags_catch_up(
         # ...but nobody has been told: every publish failed, and said so
         # without naming anyone.
         assert Notification.objects.count() == 0
-        warnings = [r.getMessage() for r in caplog.records if r.name == "outcomes.tasks"]
+        warnings = [r.getMessage() for r in caplog.records if r.name == "nectos.publish"]
         assert warnings and all("the sweeper will catch up" in w for w in warnings)
         for client in (referral.client, overdue.referral.client, due.referral.client):
             assert not any(client.reference in w or client.initials in w for w in warnings)

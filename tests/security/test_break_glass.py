@@ -90,15 +90,20 @@ def test_the_notice_goes_through_celery_with_ids_only(
     django_capture_on_commit_callbacks,
 ):
     from audit import tasks
+    from audit.models import BreakGlassNotice
 
     sent = []
-    monkeypatch.setattr(tasks.break_glass_notify, "delay", lambda *a, **k: sent.append((a, k)))
+    monkeypatch.setattr(
+        tasks.send_break_glass_notice, "apply_async", lambda *a, **k: sent.append((a, k))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client_as(charlie).post(
             "/break-glass/",
             {"reference": client_a.reference, "reason": REASON, "category": "transfer"},
         )
-    assert sent == [((charlie.pk, [service_a.pk]), {})]
+    notice = BreakGlassNotice.objects.get()
+    assert (notice.actor, notice.service_ids, notice.sent_at) == (charlie, [service_a.pk], None)
+    assert sent == [((), {"args": (notice.pk,)})]
 
 
 def test_a_reason_is_required(client_as, charlie, client_a):
