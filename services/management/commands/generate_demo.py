@@ -36,4 +36,12 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError("the demo bundle did not import (see above)")
+        from services.demo import SERVICES
+        from services.interchange.liveliness import bring_to_life
+
+        # What the service has planned and is running this week and next.
+        today = bring_to_life(seed=seed, service_codes=[code for code, *_ in SERVICES])
+        self.stdout.write("Brought to life on the day:")
+        for line in today.lines():
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {seed})."))
