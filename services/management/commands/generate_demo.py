@@ -18,10 +18,28 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds services (a second `make demo`).",
         )
         parser.add_argument("--scale", choices=["demo", "national"], default="demo")
+        parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="First remove the demo services, their records and the demo staff "
+            "(nothing else), so the demo is dated today.",
+        )
 
-    def handle(self, *args, seed: int, if_empty: bool, scale: str, **options):
-        if if_empty and Service.objects.exists():
-            self.stdout.write("Demo data already loaded; reusing it.")
+    def handle(self, *args, seed: int, if_empty: bool, scale: str, fresh: bool = False, **options):
+        if fresh and scale == "demo":
+            from services.interchange.demo_reset import delete_demo_data
+
+            removed = delete_demo_data()
+            self.stdout.write(
+                f"Removed the earlier demo: {removed['records']:,} rows of its services' records, "
+                f"{removed['clients']:,} clients, {removed['staff']} staff."
+            )
+        elif if_empty and Service.objects.exists():
+            self.stdout.write(
+                "Demo data already loaded; reusing it. To replace it with a demo dated today "
+                "(demo services, their records and demo staff only): "
+                "python manage.py generate_demo --fresh"
+            )
             return
         if scale == "national":
             from services.interchange.national import generate_national
