@@ -154,9 +154,15 @@ def _sign_recent_contacts(services, today: dt.date, result: Liveliness) -> None:
 
 
 def _keywork(rng, episodes, interventions, today: dt.date, result: Liveliness) -> None:
+    seen_by: dict[int, int] = defaultdict(int)
     for episode in episodes:
         keyworker = episode.keyworker
         roll = rng.random()
+        # Every keyworker sees someone on the day (one in eight of their
+        # caseload, about the study's weekly rhythm for a working day).
+        seen_by[keyworker.pk] += 1
+        if seen_by[keyworker.pk] % 8 == 1:
+            roll = 0.0
         if roll < 0.12:
             # Seen today: a morning appointment, resolved by its contact.
             booked = appointment_book(
