@@ -19,13 +19,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from clients.models import Appointment, Attendance, Referral
 from keywork.actions.careplans import goal_add
 from keywork.actions.contacts import appointment_book, contact_log
 from keywork.actions.dropin import drop_in_attendance_add, drop_in_session_create
-from keywork.actions.groups import group_enrol, group_session_create
+from keywork.actions.groups import (
+    RegisterRow,
+    group_enrol,
+    group_register_record,
+    group_session_create,
+)
 from keywork.models import (
     Contact,
     ContactType,
@@ -269,6 +274,7 @@ def _weekly_sessions(
     ).order_by("pk"):
         contacts[contact.contact_date].append(contact)
     recent_episodes: set[int] = set()
+    last_came: set[int] = set()
     for day in days:
         session = group_session_create(
             service=service,
@@ -286,8 +292,27 @@ def _weekly_sessions(
             GroupEnrolment.objects.bulk_create(
                 [GroupEnrolment(session=session, episode_id=c.episode_id, contact=c) for c in came]
             )
-            recent_episodes.update(c.episode_id for c in came)
-            if came:
+            # Most of those who came last time and not this time were still
+            # enrolled: the register records them as not attending.
+            absent = sorted(last_came - {c.episode_id for c in came})
+            absent = [pk for pk in absent if rng.random() < 0.6]
+            absent = list(
+                _in_treatment(service, day).filter(pk__in=absent).values_list("pk", flat=True)
+            )
+            if absent:
+                group_enrol(session=session, by=manager, episode_ids=absent)
+                group_register_record(
+                    session=session,
+                    by=session.facilitator,
+                    rows=[
+                        RegisterRow(e.pk, Attendance.DNA, None)
+                        for e in session.enrolments.filter(contact__isnull=True)
+                    ],
+                )
+                result.counts[f"{kind} non-attendances"] += len(absent)
+            last_came = {c.episode_id for c in came}
+            recent_episodes.update(last_came)
+            if came or absent:
                 GroupSession.objects.filter(pk=session.pk).update(
                     register_taken_at=_evening(day), register_taken_by=session.facilitator
                 )
@@ -307,6 +332,12 @@ def _weekly_sessions(
         result.counts[f"{kind} enrolments ahead"] += group_enrol(
             session=session, by=manager, episode_ids=list(wanted)
         )
+
+
+def _in_treatment(service, day: dt.date):
+    return Episode.objects.filter(referral__service=service, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
 
 
 def _drop_in(rng, service, managers, open_episodes, today, result: Liveliness) -> None:

@@ -76,6 +76,8 @@ def test_the_groups_have_past_registers_and_sessions_ahead(as_user, demo_day):
     sessions = list(response.context["page"].object_list)
     assert any(s.session_date < demo_day and s.register_taken_at and s.attended for s in sessions)
     assert any(s.session_date > demo_day and s.enrolled for s in sessions)
+    # Registers record who did not come, too.
+    assert any(s.register_taken_at and s.enrolled > s.attended for s in sessions)
     # The day programme, at its own service.
     response = as_user("isla").get(reverse("keywork:group_sessions"))
     programme = [s for s in response.context["page"].object_list if s.kind == "day_programme"]
