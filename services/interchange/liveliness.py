@@ -115,6 +115,11 @@ def bring_to_life(*, seed: int, service_codes: list[str]) -> Liveliness:
     today = clock.today()
     result = Liveliness()
     services = {s.code: s for s in Service.objects.filter(code__in=service_codes)}
+    if GroupSession.objects.filter(service__in=services.values()).exists():
+        # Brought to life already (generate_demo run again over its demo):
+        # a second pass would book everything twice. --fresh starts anew.
+        result.counts["nothing added: the demo already runs sessions"] = 0
+        return result
     managers = {
         m.service_id: m.user
         for m in Membership.objects.filter(

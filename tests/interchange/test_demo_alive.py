@@ -120,3 +120,12 @@ def test_the_manager_compares_with_the_other_services(as_user, demo_day):
     body = as_user("bob").get(reverse("dashboards:compare", args=["NTH"])).content.decode()
     assert "Northgate Stimulant Service" in body
     assert "All other services" in body
+
+
+def test_a_second_pass_adds_nothing(demo_day):
+    from services.demo import SERVICES
+    from services.interchange.liveliness import bring_to_life
+
+    booked = KeyworkAppointment.objects.count()
+    bring_to_life(seed=1, service_codes=[code for code, *_ in SERVICES])
+    assert KeyworkAppointment.objects.count() == booked
