@@ -62,3 +62,13 @@ def test_if_empty_keeps_the_demo_and_says_how_to_refresh_it(capsys):
     assert "reusing it" in out
     assert "generate_demo --fresh" in out
     assert Service.objects.filter(code="NTH").exists()
+
+
+def test_demo_staff_named_by_a_record_outside_the_demo_are_kept():
+    nth, alice, _demo_contact, other, kept_contact, *_ = _demo_like()
+    Contact.objects.filter(pk=kept_contact.pk).update(recorded_by=alice)
+    delete_demo_data()
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert not Service.objects.filter(pk=nth.pk).exists()
+    assert not Membership.objects.filter(user=alice).exists()
+    assert Contact.objects.get(pk=kept_contact.pk).recorded_by == alice

@@ -27,9 +27,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, if_empty: bool, scale: str, fresh: bool = False, **options):
         if fresh and scale == "demo":
+            from django.db.models import ProtectedError
+
             from services.interchange.demo_reset import delete_demo_data
 
-            removed = delete_demo_data()
+            try:
+                removed = delete_demo_data()
+            except ProtectedError as exc:
+                # A kind of record delete_demo_data does not know yet still
+                # needs a demo row: nothing was removed.
+                kinds = sorted({obj._meta.label for obj in exc.protected_objects})
+                raise CommandError(
+                    "the demo was not removed (nothing was): records of "
+                    f"{', '.join(kinds)} still point at it"
+                ) from exc
             self.stdout.write(
                 f"Removed the earlier demo: {removed['records']:,} rows of its services' records, "
                 f"{removed['clients']:,} clients, {removed['staff']} staff."
