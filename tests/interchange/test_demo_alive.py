@@ -119,7 +119,12 @@ def test_the_manager_lands_on_a_dashboard_with_figures(
 def test_the_manager_compares_with_the_other_services(as_user, demo_day):
     body = as_user("bob").get(reverse("dashboards:compare", args=["NTH"])).content.decode()
     assert "Northgate Stimulant Service" in body
+    # The four other demo services, pooled (a manager sees no other
+    # service by name), with figures of their own.
     assert "All other services" in body
+    referred = re.search(r"<tr[^>]*>\s*<t[hd][^>]*>\s*Referred\s*</t[hd]>(.*?)</tr>", body, re.S)
+    cells = re.findall(r"<td[^>]*>\s*([\d,]+)\s*</td>", referred.group(1))
+    assert len(cells) == 2 and int(cells[1].replace(",", "")) > 0
 
 
 def test_a_second_pass_adds_nothing(demo_day):
