@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interchange', '0002_relabel_content_types'),
+        ("interchange", "0002_relabel_content_types"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='queued_at',
+            model_name="importjob",
+            name="queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -43,6 +43,9 @@ from services.models import Service
 @require_GET
 def index(request):
     services = list(dashboard_services(request.user).order_by("name"))
+    if len(services) == 1:
+        # No choice to make: the one service's dashboard is the landing page.
+        return redirect("dashboards:service", services[0].code)
     return render(request, "dashboards/index.html", {"services": services})
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_relabel_content_types'),
+        ("reporting", "0002_relabel_content_types"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quarterlyreturn',
-            name='queued_at',
+            model_name="quarterlyreturn",
+            name="queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,8 +4,10 @@ same 404 as for a service that does not exist."""
 
 import pytest
 
+from services.models import Role
 from tests.dashboards.conftest import PERIOD
 from tests.dates import LITERAL_DAY
+from tests.factories import MembershipFactory, ServiceFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
@@ -64,12 +66,21 @@ def test_an_administrator_never_reaches_the_records_behind_a_count(
     assert _get(client_as(admin_user), RECORDS, "A").status_code == 404
 
 
-def test_the_index_lists_only_managed_services(client_as, bob, service_b, alice):
+def test_the_index_lists_only_managed_services(client_as, bob, service_a, service_b, alice):
+    service_c = ServiceFactory(code="C", name="Service C")
+    MembershipFactory(user=bob, service=service_c, role=Role.MANAGER)
     body = client_as(bob).get("/dashboards/").content.decode()
     assert "Service A" in body
+    assert "Service C" in body
     assert "Service B" not in body
     body = client_as(alice).get("/dashboards/").content.decode()
     assert "You do not manage a service" in body
+
+
+def test_a_manager_of_one_service_lands_on_its_dashboard(client_as, bob, service_b):
+    response = client_as(bob).get("/dashboards/")
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboards/A/"
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, service_a):

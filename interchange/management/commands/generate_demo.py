@@ -18,10 +18,39 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds services (a second `make demo`).",
         )
         parser.add_argument("--scale", choices=["demo", "national"], default="demo")
+        parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="First remove the demo services, their records and the demo staff "
+            "(nothing else), so the demo is dated today.",
+        )
 
-    def handle(self, *args, seed: int, if_empty: bool, scale: str, **options):
-        if if_empty and Service.objects.exists():
-            self.stdout.write("Demo data already loaded; reusing it.")
+    def handle(self, *args, seed: int, if_empty: bool, scale: str, fresh: bool = False, **options):
+        if fresh and scale == "demo":
+            from django.db.models import ProtectedError
+
+            from interchange.demo_reset import delete_demo_data
+
+            try:
+                removed = delete_demo_data()
+            except ProtectedError as exc:
+                # A kind of record delete_demo_data does not know yet still
+                # needs a demo row: nothing was removed.
+                kinds = sorted({obj._meta.label for obj in exc.protected_objects})
+                raise CommandError(
+                    "the demo was not removed (nothing was): records of "
+                    f"{', '.join(kinds)} still point at it"
+                ) from exc
+            self.stdout.write(
+                f"Removed the earlier demo: {removed['records']:,} rows of its services' records, "
+                f"{removed['clients']:,} clients, {removed['staff']} staff."
+            )
+        elif if_empty and Service.objects.exists():
+            self.stdout.write(
+                "Demo data already loaded; reusing it. To replace it with a demo dated today "
+                "(demo services, their records and demo staff only): "
+                "python manage.py generate_demo --fresh"
+            )
             return
         if scale == "national":
             from interchange.national import generate_national
@@ -36,4 +65,12 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError("the demo bundle did not import (see above)")
+        from interchange.demo import SERVICES
+        from interchange.liveliness import bring_to_life
+
+        # What the service has planned and is running this week and next.
+        today = bring_to_life(seed=seed, service_codes=[code for code, *_ in SERVICES])
+        self.stdout.write("Brought to life on the day:")
+        for line in today.lines():
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {seed})."))

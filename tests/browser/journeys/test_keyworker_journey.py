@@ -10,6 +10,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interchange.demo import DEMO_PASSWORD
+from keywork.actions.contacts import appointment_book
 from keywork.actions.groups import group_enrol, group_session_create
 from keywork.models import Contact, KeyworkAppointment
 from outcomes.actions import followups_sweep
@@ -22,8 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def caseload(demo):
-    """Alice's caseload at Northgate: Dee's 30-day form is due; three others;
-    a relapse prevention group today with three of them enrolled."""
+    """Alice's caseload at Northgate: Dee's 30-day form is due; three others,
+    two with their next appointment booked; a relapse prevention group today
+    with three of them enrolled."""
     nth, alice = demo["services"]["NTH"], demo["staff"]["alice"]
     dee = in_treatment(nth, alice, initials="DM", name="Dee", started=30, seen=6)
     others = [
@@ -40,6 +42,14 @@ def caseload(demo):
         facilitator=alice,
     )
     group_enrol(session=session, by=alice, episode_ids=[dee.pk, others[0].pk, others[1].pk])
+    # As in the living demo, most of the caseload has its next session booked.
+    for episode, days, hour in ((others[0], 2, 14), (others[2], 3, 11)):
+        appointment_book(
+            episode=episode,
+            by=alice,
+            appointment_date=today() + dt.timedelta(days=days),
+            appointment_time=dt.time(hour, 0),
+        )
     followups_sweep(as_of=today())
     return dee
 
