@@ -2,8 +2,10 @@
 dated relative to today; plans are built through the actions."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from contingency.actions import cm_plan_start
 from contingency.models import DrugTest
@@ -67,3 +69,14 @@ def set_tests(plan, *results_by_day: tuple[int, str]):
             )
         )
     return tests
+
+
+@pytest.fixture
+def on_a_wednesday():
+    """A plan started today tests today only on a day the service opens
+    (Monday to Friday): run on the coming Wednesday, whatever today is."""
+    today = clock.today()
+    wednesday = today + dt.timedelta(days=(2 - today.weekday()) % 7)
+    noon = dt.datetime.combine(wednesday, dt.time(12), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(noon, tick=True):
+        yield wednesday

@@ -44,7 +44,9 @@ def test_every_cm_url_is_404_for_a_commissioner(client_as, dora, plan_a):
         assert c.get(url).status_code == 404, name
 
 
-def test_todays_tests_list_only_the_users_services(client_as, alice, charlie, plan_a, plan_b):
+def test_todays_tests_list_only_the_users_services(
+    on_a_wednesday, client_as, alice, charlie, plan_a, plan_b
+):
     response = client_as(charlie).get(reverse("contingency:today"))
     assert response.status_code == 200
     body = response.content.decode()

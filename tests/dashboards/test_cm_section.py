@@ -9,9 +9,10 @@ from contingency.models import CMPlan, DrugTest
 from services.models import Service
 from tests.dashboards.conftest import PERIOD
 from tests.dashboards.test_service_dashboard import command_json
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from reporting.metrics import Cohort, national
 from reporting.models import DashboardSnapshot
 from tests.dashboards.conftest import AS_OF, PERIOD
 from tests.dashboards.test_service_dashboard import command_json
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 URL = "/dashboards/A/"
 

@@ -7,10 +7,11 @@ import pytest
 
 from reporting.dashboards.top_presenters import top_context
 from tests.dashboards.conftest import AS_OF
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 from tests.outcomes.top_support import make_top
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 URL = "/dashboards/A/"
 

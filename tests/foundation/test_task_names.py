@@ -19,6 +19,10 @@ TASK_NAMES = {
     "returns.generate_quarterly_return",
     "security.break_glass_notify",
     "security.sessions_clear_expired",
+    "security.send_break_glass_notice",
+    "security.membership_notify",
+    "security.second_factor_notify",
+    "nectos.sweep_jobs",
 }
 
 
@@ -37,6 +41,7 @@ def test_every_beat_entry_names_a_registered_task_under_an_unchanged_key():
         "dashboards-nightly",
         "interchange-expire-previews",
         "security-clear-sessions",
+        "jobs-sweep",
     }
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
 

@@ -215,3 +215,33 @@ def wait_until(predicate, *, timeout: float = 60, every: float = 0.25) -> bool:
             return True
         time.sleep(every)
     return predicate()
+
+
+@contextmanager
+def mute_listener():
+    """A port that accepts connections and never answers: a Redis that
+    hangs (the worst case: a refused port fails at once). Yields its URL."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    server.settimeout(0.2)
+    held, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        server.close()

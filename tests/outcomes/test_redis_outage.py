@@ -12,7 +12,13 @@ from django.urls import reverse
 from keywork.models import Contact
 from outcomes.models import FollowUp, Notification
 from outcomes.tasks import publish, refresh_episode, sweep_followups
-from tests.outcomes.celery_support import PrivateRedis, Worker, using_broker, wait_until
+from tests.outcomes.celery_support import (
+    PrivateRedis,
+    Worker,
+    mute_listener,
+    using_broker,
+    wait_until,
+)
 from tests.outcomes.conftest import days_ago, form_post, make_episode
 from tests.pathway.conftest import assess, register
 
@@ -134,33 +140,8 @@ def test_saving_survives_a_redis_outage_and_the_flags_catch_up(
 
 @pytest.fixture
 def mute_broker():
-    """A port that accepts connections and never answers: a Redis that hangs
-    (the worst case: a refused port fails at once)."""
-    import socket
-    import threading
-
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.2)
-    held, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    stop.set()
-    thread.join(2)
-    for conn in held:
-        conn.close()
-    server.close()
+    with mute_listener() as url:
+        yield url
 
 
 def test_a_broker_that_hangs_holds_a_save_for_only_the_socket_timeout(

@@ -4,7 +4,6 @@ going through the web, and brokers that are closed or hang."""
 import datetime as dt
 import io
 import socket
-import threading
 import zipfile
 
 import pytest
@@ -14,6 +13,7 @@ from nectos import clock
 from reporting.returns.quarters import Quarter
 from tests.factories import EpisodeFactory, ReferralFactory
 from tests.interchange.conftest import csv_text
+from tests.outcomes.celery_support import mute_listener
 from tests.outcomes.conftest import (
     _code_lists_after_flush,  # noqa: F401 - autouse
     form_post,
@@ -77,7 +77,8 @@ def every_publisher(client_as, world, *, alice, bob, charlie, dora) -> dict:
     responses["quarterly return"] = web.post("/returns/", {"quarter": latest_quarter()})
     web = client_as(charlie)
     responses["break-glass"] = web.post(
-        "/break-glass/", {"reference": world["client"].reference, "reason": REASON}
+        "/break-glass/",
+        {"reference": world["client"].reference, "reason": REASON, "category": "transfer"},
     )
     web = client_as(alice)
     responses["outcome form"] = web.post(
@@ -97,27 +98,5 @@ def closed_broker() -> str:
 
 @pytest.fixture
 def mute_broker():
-    """A port that accepts connections and never answers: a Redis that
-    hangs (the worst case: a refused port fails at once)."""
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    server.settimeout(0.2)
-    held, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    stop.set()
-    thread.join(2)
-    for conn in held:
-        conn.close()
-    server.close()
+    with mute_listener() as url:
+        yield url

@@ -153,7 +153,8 @@ def test_a_notice_is_sent_once_however_often_its_task_runs(world, client_as, cha
 
     with capture(execute=True):
         client_as(charlie).post(
-            "/break-glass/", {"reference": world["client"].reference, "reason": REASON}
+            "/break-glass/",
+            {"reference": world["client"].reference, "reason": REASON, "category": "transfer"},
         )
     notice = BreakGlassNotice.objects.get()
     assert notice.sent_at is not None and len(mail.outbox) == 1

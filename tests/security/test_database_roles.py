@@ -16,6 +16,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 APP_ROLE = "nectos_app"
 
 
+@pytest.fixture(autouse=True)
+def code_lists(transactional_db):
+    # A transactional test may follow one whose flush emptied the code lists.
+    from tests.conftest import seed_all_code_lists
+
+    seed_all_code_lists()
+
+
 def ensure_role() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
