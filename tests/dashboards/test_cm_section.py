@@ -71,7 +71,7 @@ def test_a_recorded_test_is_a_change_the_snapshot_covers(transactional_db, servi
     seed_all_code_lists()
     make_plans(service_a, alice)
     test = DrugTest.objects.filter(result="").first()
-    before = clock.now()
+    before = clock.database_now()  # events carry the database clock
     services = Service.objects.filter(pk=service_a.pk)
     assert newest_changes(services, since=before)[service_a.pk] is None
     drug_test_record(
