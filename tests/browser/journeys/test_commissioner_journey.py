@@ -112,7 +112,9 @@ def test_a_commissioner_compares_services_downloads_the_return_and_reaches_no_cl
     referred = table.get_by_role("row").filter(has_text="Referrals received").first
     cells = referred.locator("td").all_inner_texts()
     assert cells[header.index("Northgate Stimulant Service") - 1] == "40"
-    assert cells[header.index("Riverside Residential") - 1] == "0"
+    # Riverside had none: 0, or hidden when the disclosure rules hide its
+    # column (tests/returns decide which; this journey is about the page).
+    assert cells[header.index("Riverside Residential") - 1] in ("0", "*")
     table.evaluate("(e) => e.scrollIntoView({block: 'start'})")
     steps.step("compare-services", guide="commissioner-compare")
 
