@@ -22,7 +22,10 @@ def days_ago(n: int) -> dt.date:
 @pytest.fixture
 def due_episode(alice, service_a):
     """JS started 30 days ago with a baseline of 10 days at £60: the day-30
-    form is due. Another client's day-30 form is overdue."""
+    form is due. Another client's day-30 form is overdue. The service uses
+    the NECTOS forms alone, so no TOP is due beside them."""
+    service_a.outcome_instruments = "nectos"
+    service_a.save(update_fields=["outcome_instruments"])
     referral = register(alice, service_a, on=days_ago(40), initials="JS")
     assess(referral, on=days_ago(35))
     episode = start(referral, alice, on=days_ago(30))
