@@ -5,8 +5,13 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS
 from tests.dashboards.test_cm_section import make_plans
+from tests.dates import LITERAL_DAY
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.today(LITERAL_DAY),
+]
 
 
 def test_a_manager_sees_the_cm_section_with_its_chart(

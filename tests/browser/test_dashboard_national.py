@@ -11,9 +11,14 @@ from reporting.metrics import Cohort, national
 from services.models import Service
 from tests.browser.conftest import ARTIFACTS
 from tests.dashboards.conftest import build_cohort
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.today(LITERAL_DAY),
+]
 
 
 @pytest.fixture

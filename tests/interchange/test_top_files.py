@@ -8,9 +8,10 @@ from clients.review_models import ClientReview
 from interchange.exporting import export_bundle
 from interchange.importing import import_bundle
 from outcomes.top_models import TreatmentOutcomesProfile
+from tests.dates import LITERAL_DAY
 from tests.interchange.conftest import COLUMNS, csv_text, valid_files, write_bundle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def top_row(episode="E1", day="2026-01-12", stage="start", **cells) -> list[str]:

@@ -10,10 +10,13 @@ from outcomes.actions import followups_sweep
 from outcomes.models import FollowUp, Notification
 from outcomes.queries import digest_counts
 from outcomes.top_followups import review_due, top_state
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 from tests.outcomes.top_support import make_top
 
 USES_TOP = True
+
+pytestmark = pytest.mark.today(LITERAL_DAY)
 
 START = dt.date(2026, 3, 1)
 

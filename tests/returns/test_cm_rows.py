@@ -11,9 +11,10 @@ from reporting.returns.build import breakdowns as breakdown_rows
 from reporting.returns.disclosure import SUPPRESSED
 from reporting.returns.layout import build_layout
 from reporting.returns.quarters import Quarter
+from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 Q1 = Quarter(2026, 1)
 
