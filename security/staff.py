@@ -20,7 +20,6 @@ from services.models import Membership, Role, Service, User
 
 log = logging.getLogger("nectos.security")
 
-from services.forms import NOT_CLINICAL, MembershipForm, StaffCreationForm, check_memberships_of  # noqa: E402, F401
 
 # --- set-up links ---------------------------------------------------------------
 
