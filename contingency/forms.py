@@ -3,6 +3,7 @@ from django import forms
 from clients.forms import DateInput
 from clients.models import Substance
 from contingency.models import DEFAULT_WEEKS, SampleType, TestResult
+from submissions.forms import SubmissionKeyMixin
 
 MONEY = {"max_digits": 7, "decimal_places": 2, "min_value": 0}
 
@@ -13,7 +14,7 @@ class VoucherScheduleForm(forms.Form):
     voucher_max = forms.DecimalField(label="Largest voucher (£)", **MONEY)
 
 
-class PlanStartForm(VoucherScheduleForm):
+class PlanStartForm(SubmissionKeyMixin, VoucherScheduleForm):
     start_date = forms.DateField(widget=DateInput())
     weeks = forms.IntegerField(
         initial=DEFAULT_WEEKS,
@@ -24,7 +25,7 @@ class PlanStartForm(VoucherScheduleForm):
     field_order = ["start_date", "weeks", "voucher_base", "voucher_step", "voucher_max"]
 
 
-class TestRecordForm(forms.Form):
+class TestRecordForm(SubmissionKeyMixin, forms.Form):
     """The result first and focused: typing n picks Negative and Enter saves
     (static/js/cm.js), with the sample defaulting to urine and the date to
     the scheduled day."""
@@ -54,7 +55,7 @@ class TestMoveForm(forms.Form):
     scheduled_date = forms.DateField(label="New day", widget=DateInput(attrs={"autofocus": True}))
 
 
-class VoucherIssueForm(forms.Form):
+class VoucherIssueForm(SubmissionKeyMixin, forms.Form):
     amount = forms.DecimalField(label="Amount (£)", max_digits=7, decimal_places=2)
     issued_date = forms.DateField(label="Date issued", widget=DateInput())
 

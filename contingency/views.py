@@ -26,9 +26,11 @@ from contingency.forms import (
     VoucherIssueForm,
     VoucherScheduleForm,
 )
-from contingency.models import TestResult, settings_for
+from contingency.models import CMPlan, DrugTest, TestResult, VoucherIssue, settings_for
 from contingency.vouchers import gbp
 from nectos import clock
+from submissions.actions import submit_once
+from submissions.queries import earlier_submission
 
 
 def _next_url(request, fallback: str) -> str:
@@ -58,6 +60,19 @@ def _apply(form, call):
     return None
 
 
+def _once(request, form, kind: str, model, create):
+    """Run `create(data)` once per the form's submission key (a repeat
+    returns the record the first post made); None when the action refused."""
+    data = dict(form.cleaned_data)
+    key = data.pop("submission_key", None)
+    return _apply(
+        form,
+        lambda: submit_once(
+            acting_user=request.user, kind=kind, key=key, model=model, create=lambda: create(data)
+        ),
+    )
+
+
 def _plan_page(plan):
     return reverse("contingency:plan", args=[plan.pk])
 
@@ -78,16 +93,22 @@ def plan_start(request, episode_pk: int):
     )
     context = {"episode": episode, "form": form}
     if request.method == "POST":
-        if form.is_valid():
-            plan = _apply(
+        # The same form sent again (a double click): answered as the first
+        # was, before the open-plan check the repeat would fail.
+        plan = earlier_submission(request, "cm_plan", CMPlan)
+        if plan is None or plan.episode_id != episode.pk:
+            plan = form.is_valid() and _once(
+                request,
                 form,
-                lambda: actions.cm_plan_start(
-                    acting_user=request.user, episode=episode, **form.cleaned_data
+                "cm_plan",
+                CMPlan,
+                lambda data: actions.cm_plan_start(
+                    acting_user=request.user, episode=episode, **data
                 ),
             )
-            if plan is not None:
-                messages.success(request, f"CM plan started: {plan.tests.count()} tests scheduled.")
-                return HttpResponseRedirect(_plan_page(plan))
+        if plan:
+            messages.success(request, f"CM plan started: {plan.tests.count()} tests scheduled.")
+            return HttpResponseRedirect(_plan_page(plan))
         return _invalid(request, "contingency/plan_start.html", context)
     return render(request, "contingency/plan_start.html", context)
 
@@ -186,16 +207,24 @@ def test_record(request, pk: int):
     next_url = _next_url(request, "")
     context = {"test": test, "plan": test.plan, "episode": episode, "form": form, "next": next_url}
     if request.method == "POST":
-        if form.is_valid():
-            priced = _apply(
+        # A repeat of the same form is answered with what the result earns
+        # now, and records nothing again (a correction made in between stays).
+        saved = earlier_submission(request, "drug_test_result", DrugTest)
+        if saved is None or saved.pk != test.pk:
+            saved = form.is_valid() and _once(
+                request,
                 form,
-                lambda: actions.drug_test_record(
-                    acting_user=request.user, test=test, **form.cleaned_data
+                "drug_test_result",
+                DrugTest,
+                lambda data: (
+                    actions.drug_test_record(acting_user=request.user, test=test, **data).test
                 ),
             )
-            if priced is not None:
-                messages.success(request, recorded_message(priced))
-                return HttpResponseRedirect(next_url or _plan_page(test.plan))
+        if saved:
+            summary = queries.plan_summary(saved.plan)
+            priced = next(p for p in summary.priced if p.test.pk == saved.pk)
+            messages.success(request, recorded_message(priced))
+            return HttpResponseRedirect(next_url or _plan_page(test.plan))
         return _invalid(request, "contingency/test_record.html", context)
     return render(request, "contingency/test_record.html", context)
 
@@ -229,16 +258,19 @@ def vouchers(request, pk: int):
     form = VoucherIssueForm(request.POST or None, initial={"issued_date": clock.today()})
     context = _plan_context(request, plan, form=form)
     if request.method == "POST":
-        if form.is_valid():
-            voucher = _apply(
+        # The same form sent again issues nothing more: answered as the first.
+        voucher = earlier_submission(request, "cm_voucher", VoucherIssue)
+        if voucher is None or voucher.plan_id != plan.pk:
+            voucher = form.is_valid() and _once(
+                request,
                 form,
-                lambda: actions.voucher_issue(
-                    acting_user=request.user, plan=plan, **form.cleaned_data
-                ),
+                "cm_voucher",
+                VoucherIssue,
+                lambda data: actions.voucher_issue(acting_user=request.user, plan=plan, **data),
             )
-            if voucher is not None:
-                messages.success(request, f"{gbp(voucher.amount)} of vouchers issued.")
-                return HttpResponseRedirect(reverse("contingency:vouchers", args=[plan.pk]))
+        if voucher:
+            messages.success(request, f"{gbp(voucher.amount)} of vouchers issued.")
+            return HttpResponseRedirect(reverse("contingency:vouchers", args=[plan.pk]))
         return _invalid(request, "contingency/vouchers.html", context)
     return render(request, "contingency/vouchers.html", context)
 

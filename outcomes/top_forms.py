@@ -19,6 +19,7 @@ from outcomes.top_models import (
     Stage,
     TreatmentOutcomesProfile,
 )
+from submissions.forms import SubmissionKeyMixin
 
 YES_NO_CHOICES = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
 
@@ -92,7 +93,7 @@ def _declined_field(label: str) -> forms.BooleanField:
     )
 
 
-class TopForm(forms.Form):
+class TopForm(SubmissionKeyMixin, forms.Form):
     stage = forms.ChoiceField(choices=Stage.choices)
     top_date = forms.DateField(
         label="TOP date",

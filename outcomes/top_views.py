@@ -16,6 +16,8 @@ from outcomes.top_actions import top_delete, top_record, top_update
 from outcomes.top_forms import TopForm
 from outcomes.top_models import Stage, TreatmentOutcomesProfile
 from outcomes.views import _next_url
+from submissions.actions import submit_once
+from submissions.queries import earlier_submission
 
 
 def _previous(episode, before=None) -> TreatmentOutcomesProfile | None:
@@ -68,10 +70,21 @@ def top_create(request, episode_pk: int):
         previous=_previous(episode),
         initial={"stage": stage, "top_date": day},
     )
+    # The same form sent again (a double click): answered as the first was,
+    # before validation, which the repeat would fail (one start TOP each).
+    earlier = form.is_bound and earlier_submission(request, "top", TreatmentOutcomesProfile)
+    if earlier and earlier.episode_id == episode.pk:
+        return _done(request, earlier, "saved")
     if form.is_bound and form.is_valid():
         try:
-            saved = top_record(
-                acting_user=request.user, episode=episode, fields=form.fields_for_action()
+            saved = submit_once(
+                acting_user=request.user,
+                kind="top",
+                key=form.cleaned_data.get("submission_key"),
+                model=TreatmentOutcomesProfile,
+                create=lambda: top_record(
+                    acting_user=request.user, episode=episode, fields=form.fields_for_action()
+                ),
             )
         except ValidationError as error:
             form.add_model_errors(error)
