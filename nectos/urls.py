@@ -7,6 +7,8 @@ from services import views as service_views
 
 admin.site.site_header = "NECTOS case management — administration"
 
+handler500 = "nectos.errors.server_error"
+
 urlpatterns = [
     path("", service_views.home, name="home"),
     path("healthz", service_views.healthz, name="healthz"),
