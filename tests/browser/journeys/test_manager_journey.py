@@ -83,8 +83,11 @@ def test_a_manager_reads_the_dashboard_follows_a_count_and_reallocates(
     # The dashboard opens on last quarter.
     menu = page.get_by_role("navigation", name="Main")
     menu.get_by_role("button", name="Manage").click()
-    # A manager of one service lands on its dashboard.
+    # Bob manages Northgate and its two spokes: he chooses Northgate.
     menu.get_by_role("link", name="Dashboards").click()
+    page.get_by_test_id("dashboard-services").get_by_role(
+        "link", name="Northgate Stimulant Service"
+    ).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_label("Quarter", exact=True).input_value() == quarter.code
     page.get_by_test_id("funnel-table").wait_for()
