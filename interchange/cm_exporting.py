@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from django.db.models import QuerySet
 
 from contingency.models import CMPlan, DrugTest, VoucherIssue
-from interchange.cm_resources import (
+from interchange.resources import (
     CMPlanResource,
     DrugTestResource,
     VoucherIssueResource,

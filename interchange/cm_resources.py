@@ -1,5 +1,9 @@
 """The contingency management files of the bundle (interchange.md):
-cm_plans.csv, drug_tests.csv and vouchers_issued.csv."""
+cm_plans.csv, drug_tests.csv and vouchers_issued.csv.
+
+Imported only by resources.py, at its end, which adds these to RESOURCES
+and re-exports them: imported first, this module would import resources,
+which imports this module half-made."""
 
 from decimal import Decimal
 from typing import Any

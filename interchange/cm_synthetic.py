@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from contingency import vouchers
 from contingency.models import DEFAULT_BASE, DEFAULT_MAX, DEFAULT_STEP, DEFAULT_WEEKS
 from contingency.schedule import scheduled_dates
-from interchange.cm_resources import (
+from interchange.resources import (
     CMPlanResource,
     DrugTestResource,
     VoucherIssueResource,

@@ -21,7 +21,13 @@ SERVICES = [
 # username, full name, [(service code, role)], superuser
 STAFF = [
     ("alice", "Alice Adeyemi", [("NTH", Role.KEYWORKER)], False),
-    ("bob", "Bob Brennan", [("NTH", Role.MANAGER)], False),
+    # The demo manager runs a provider's hub (Northgate) and its two spokes
+    # (Southbank's open access, Westway's day programme), as English
+    # providers are organised: one person managing several services, so the
+    # demo's dashboards offer a choice and its comparison names the others.
+    # The spokes keep a manager of their own, who lands on that one
+    # service's dashboard.
+    ("bob", "Bob Brennan", [(code, Role.MANAGER) for code in ("NTH", "STH", "WST")], False),
     ("charlie", "Charlie Chen", [("EST", Role.KEYWORKER)], False),
     ("dora", "Dora Dalton", [(code, Role.COMMISSIONER) for code, *_ in SERVICES], False),
     ("admin", "Ada Administrator", [], True),

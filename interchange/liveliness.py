@@ -122,9 +122,11 @@ def bring_to_life(*, seed: int, service_codes: list[str]) -> Liveliness:
         return result
     managers = {
         m.service_id: m.user
-        for m in Membership.objects.filter(
-            service__in=services.values(), role=Role.MANAGER
-        ).select_related("user")
+        # Where a service has two managers (a hub's and its own), its own
+        # one, the later membership, runs its sessions: the same each time.
+        for m in Membership.objects.filter(service__in=services.values(), role=Role.MANAGER)
+        .select_related("user")
+        .order_by("pk")
     }
     interventions = sorted(Intervention.objects.values_list("code", flat=True))
     open_episodes = list(

@@ -531,8 +531,14 @@ RESOURCES: list[type[BundleResource]] = [
     ContactResource,
     OutcomeResource,
 ]
-# Contingency management: after the episodes they point at.
-from interchange.cm_resources import CM_RESOURCES  # noqa: E402
+# Contingency management: after the episodes they point at. Everything else
+# takes these classes from here, so that resources is always imported first.
+from interchange.cm_resources import (  # noqa: E402, F401 (re-exported)
+    CM_RESOURCES,
+    CMPlanResource,
+    DrugTestResource,
+    VoucherIssueResource,
+)
 
 RESOURCES += CM_RESOURCES
 # The Treatment Outcomes Profile and client information reviews (their own module).

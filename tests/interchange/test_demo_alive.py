@@ -100,31 +100,49 @@ def test_the_waiting_list_shows_clients_engaged_at_drop_in(as_user, demo_day):
     assert b'data-testid="drop-in-engaged"' in body
 
 
-def test_the_manager_lands_on_a_dashboard_with_figures(
+def test_the_manager_chooses_a_dashboard_and_it_has_figures(
     as_user, demo_day, django_capture_on_commit_callbacks
 ):
+    # The demo manager runs the hub and its two spokes: the index offers
+    # the three, each with its own links.
+    response = as_user("bob").get(reverse("dashboards:index"))
+    assert response.status_code == 200
+    listed = [s.code for s in response.context["services"]]
+    assert sorted(listed) == ["NTH", "STH", "WST"]
     # The first look works the figures out after the commit (in-process
     # here); the demo's transaction never commits, so run it now.
+    dashboard = reverse("dashboards:service", args=["NTH"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_user("bob").get(reverse("dashboards:index"), follow=True)
-    landing = response.redirect_chain[-1][0]
-    assert landing.startswith("/dashboards/NTH/")
-    response = as_user("bob").get(landing)
-    body = response.content.decode()
+        as_user("bob").get(dashboard)
+    body = as_user("bob").get(dashboard).content.decode()
     referred = re.search(r'data-testid="funnel-referred">.*?>([\d,]+)<', body, re.S)
     assert referred and int(referred.group(1).replace(",", "")) > 0
     assert 'data-testid="keyworker-table"' in body
 
 
-def test_the_manager_compares_with_the_other_services(as_user, demo_day):
+def test_a_manager_of_one_service_lands_on_its_dashboard(as_user, demo_day):
+    response = as_user("femi").get(reverse("dashboards:index"))
+    assert response.status_code == 302
+    assert response.url == reverse("dashboards:service", args=["EST"])
+
+
+def test_the_manager_compares_with_two_other_services_by_name(as_user, demo_day):
     body = as_user("bob").get(reverse("dashboards:compare", args=["NTH"])).content.decode()
-    assert "Northgate Stimulant Service" in body
-    # The four other demo services, pooled (a manager sees no other
-    # service by name), with figures of their own.
-    assert "All other services" in body
+    header = re.search(r"<thead>(.*?)</thead>", body, re.S).group(1)
+    named = [
+        "Northgate Stimulant Service",
+        "Southbank Open Access",
+        "Westway Day Programme",
+        # The provider's other services (Eastside, Riverside), pooled.
+        "All other services",
+    ]
+    positions = [header.index(name) for name in named]
+    assert positions == sorted(positions)
     referred = re.search(r"<tr[^>]*>\s*<t[hd][^>]*>\s*Referred\s*</t[hd]>(.*?)</tr>", body, re.S)
     cells = re.findall(r"<td[^>]*>\s*([\d,]+)\s*</td>", referred.group(1))
-    assert len(cells) == 2 and int(cells[1].replace(",", "")) > 0
+    # Every column has referrals of its own: the two spokes' are real rows.
+    assert len(cells) == 4
+    assert all(int(c.replace(",", "")) > 0 for c in cells)
 
 
 def test_a_second_pass_adds_nothing(demo_day):

@@ -3,11 +3,11 @@ artifacts/browser/journeys/<role>/NN-step.png (CI keeps artifacts/); the
 page fixture of tests/browser/conftest.py saves the HTML and a screenshot of
 a failure under artifacts/browser/.
 
-With GUIDE_SHOTS=1 (`make guide-shots`), the steps that name a guide picture
-are also copied to docs/guide/img/, squeezed to 256 colours when pngquant is
-there (apt-get install pngquant)."""
+The guide's pictures come from the living demo instead (tests/browser/guide/,
+`make guide-shots`), through the same Journey with `guide` on: a step that
+names a picture is also copied to docs/guide/img/, squeezed to 256 colours
+when pngquant is there (apt-get install pngquant)."""
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -45,7 +45,7 @@ class Journey:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count = 0
-        self.guide = os.environ.get("GUIDE_SHOTS") == "1"
+        self.guide = False
 
     def step(
         self,

@@ -79,7 +79,7 @@ def test_a_commissioner_compares_services_downloads_the_return_and_reaches_no_cl
     page.get_by_label("Username").fill("dora")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     axe(page, "sign-in page")
-    steps.step("sign-in", guide="sign-in-demo")
+    steps.step("sign-in")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
     assert "Dora Dalton" in page.get_by_test_id("whoami").inner_text()
@@ -87,7 +87,7 @@ def test_a_commissioner_compares_services_downloads_the_return_and_reaches_no_cl
     assert f"The latest complete quarter is {quarter.code}" in home.inner_text()
     axe(page, "commissioner home, no return yet")
     look("home")
-    steps.step("home", guide="commissioner-home-first")
+    steps.step("home")
 
     # Build last quarter's return from the home page.
     page.get_by_role("button", name=f"Build the {quarter.code} return").click()
@@ -95,7 +95,7 @@ def test_a_commissioner_compares_services_downloads_the_return_and_reaches_no_cl
     assert page.get_by_role("heading", name=f"Quarterly return {quarter.code}").is_visible()
     axe(page, "return ready")
     look("return")
-    steps.step("return-ready", guide="commissioner-return")
+    steps.step("return-ready")
 
     # The services side by side, each with its own column and the total.
     table = page.get_by_role("table").filter(has_text="Referrals received").first
@@ -116,7 +116,7 @@ def test_a_commissioner_compares_services_downloads_the_return_and_reaches_no_cl
     # column (tests/returns decide which; this journey is about the page).
     assert cells[header.index("Riverside Residential") - 1] in ("0", "*")
     table.evaluate("(e) => e.scrollIntoView({block: 'start'})")
-    steps.step("compare-services", guide="commissioner-compare")
+    steps.step("compare-services")
 
     # Download the spreadsheet and open it.
     with page.expect_download() as info:
@@ -139,13 +139,13 @@ def test_a_commissioner_compares_services_downloads_the_return_and_reaches_no_cl
     menu.get_by_role("link", name="Quarterly returns").click()
     axe(page, "returns list")
     look("returns list")
-    steps.step("returns-list", guide="commissioner-returns-list")
+    steps.step("returns-list")
     menu.get_by_role("link", name="Home").click()
     page.locator("canvas[data-drawn]").first.wait_for()
     assert page.get_by_role("heading", name=f"Quarter {quarter.code}").is_visible()
     axe(page, "commissioner home with the return")
     look("home with the return")
-    steps.step("home-with-return", guide="commissioner-home")
+    steps.step("home-with-return")
 
     # No page she saw links to a client, and every way in answers 404.
     assert {name: links for name, links in seen.items() if links} == {}
@@ -169,7 +169,7 @@ def test_a_commissioner_compares_services_downloads_the_return_and_reaches_no_cl
         assert client.initials not in page.inner_text("main"), path
     assert page.get_by_role("heading", name="Page not found").is_visible()
     axe(page, "page not found")
-    steps.step("no-client-page", guide="commissioner-not-found")
+    steps.step("no-client-page")
     # Search terms travel in a POST body: that answers 404 too.
     page.goto(f"{live_server.url}/")
     status = page.evaluate(

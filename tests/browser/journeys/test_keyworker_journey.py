@@ -67,7 +67,7 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    steps.step("sign-in", guide="sign-in")
+    steps.step("sign-in")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
     assert "/account/verify/" in page.url
@@ -75,14 +75,14 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     assert menu.get_by_role("link", name="Caseload").count() == 0  # nothing before the code
     page.get_by_label("Code").fill(totp_code(device))
     axe(page, "second factor")
-    steps.step("second-factor", guide="second-factor")
+    steps.step("second-factor")
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state("networkidle")
     assert page.url == f"{live_server.url}/"
     assert "Alice Adeyemi" in page.get_by_test_id("whoami").inner_text()
     page.get_by_test_id("caseload").wait_for()
     axe(page, "keyworker home")
-    steps.step("home", guide="keyworker-home")
+    steps.step("home")
 
     # The caseload: Dee's badge says her 30-day form is due.
     menu.get_by_role("link", name="Caseload").click()
@@ -92,14 +92,14 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     overdue = page.get_by_test_id("caseload-row").filter(has_text="BL · Ben")
     assert overdue.get_by_role("link", name="Day 90 form overdue for BL").is_visible()
     axe(page, "caseload")
-    steps.step("caseload-badge", guide="keyworker-caseload")
+    steps.step("caseload-badge")
 
     # Her record, and a keywork contact with two interventions.
     row.get_by_role("link", name="DM · Dee").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text().startswith("DM")
     axe(page, "client record")
-    steps.step("client-record", guide="keyworker-record")
+    steps.step("client-record")
     page.get_by_test_id("log-contact").click()
     form = page.get_by_test_id("contact-form")
     form.wait_for()
@@ -109,7 +109,7 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     form.get_by_label("Confidential note").fill("Planned for payday weekend; spoke about triggers.")
     axe(page, "contact logger")
     form.scroll_into_view_if_needed()
-    steps.step("contact-form", guide="keyworker-contact-form")
+    steps.step("contact-form")
     form.get_by_role("button", name="Save contact").click()
     page.get_by_test_id("contact-logged").wait_for()
     contact = Contact.objects.get(episode=dee, contact_date=today())
@@ -145,7 +145,7 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     # Nothing the browser itself would refuse (a £40 spend is not "more than 30").
     assert page.evaluate("[...document.querySelectorAll('main :invalid')].map(e => e.name)") == []
     axe(page, "30-day form")
-    steps.step("outcome-form", guide="keyworker-outcome-form", full_page=True)
+    steps.step("outcome-form", full_page=True)
     page.get_by_role("button", name="Save form").click()
     page.get_by_text("Day 30 form saved.").wait_for()
     assert f"/clients/{dee.referral.client.key}/" in page.url
@@ -154,7 +154,7 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     panel = page.get_by_test_id("episode-outcomes")
     panel.scroll_into_view_if_needed()
     axe(page, "record with the form")
-    steps.step("outcome-saved", guide="keyworker-outcome-saved")
+    steps.step("outcome-saved")
 
     # The next appointment, a week today at 10:30.
     next_week = today() + dt.timedelta(days=7)
@@ -163,7 +163,7 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     page.get_by_label("Date").fill(next_week.isoformat())
     page.get_by_label("Time").fill("10:30")
     axe(page, "book an appointment")
-    steps.step("book-appointment", guide="keyworker-book-appointment")
+    steps.step("book-appointment")
     page.get_by_role("button", name="Book appointment").click()
     # Booked: My week lists it among the coming appointments.
     page.get_by_role("status").filter(has_text="Appointment booked.").wait_for()
@@ -171,7 +171,7 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     assert "DM" in coming.get_by_role("row").filter(has_text="10:30").inner_text()
     assert KeyworkAppointment.objects.get(episode=dee).appointment_date == next_week
     axe(page, "my week")
-    steps.step("appointment-booked", guide="keyworker-week")
+    steps.step("appointment-booked")
 
     # Today's group: one did not come, one left early.
     menu.get_by_role("link", name="Groups").click()
@@ -181,13 +181,13 @@ def test_a_keyworker_gets_through_a_day_from_sign_in_to_sign_out(
     page.get_by_label("Minutes for RK").fill("60")
     page.get_by_role("group", name="Interventions").get_by_label("Relapse prevention").check()
     axe(page, "group register")
-    steps.step("group-register", guide="keyworker-group-register", full_page=True)
+    steps.step("group-register", full_page=True)
     page.get_by_role("button", name="Save register").click()
     page.get_by_role("status").filter(has_text="Register saved: 2 of 3 attended").wait_for()
     group = Contact.objects.filter(contact_type="group", contact_date=today())
     assert sorted(group.values_list("attendance", flat=True)) == ["attended", "attended", "dna"]
     axe(page, "register taken")
-    steps.step("register-saved", guide="keyworker-register-saved")
+    steps.step("register-saved")
 
     # Sign out: back to the sign-in page, and nothing answers without it.
     page.get_by_role("button", name="Sign out").click()

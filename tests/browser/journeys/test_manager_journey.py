@@ -66,32 +66,35 @@ def test_a_manager_reads_the_dashboard_follows_a_count_and_reallocates(
     secret = page.get_by_test_id("totp-secret").get_attribute("data-secret")
     page.get_by_label("Code from the app").fill(code_for(secret))
     axe(page, "second factor set-up")
-    steps.step("set-up-second-factor", guide="set-up-second-factor", full_page=True)
+    steps.step("set-up-second-factor", full_page=True)
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("recovery-codes").locator("code").count() == 10
     axe(page, "recovery codes")
-    steps.step("recovery-codes", guide="recovery-codes")
+    steps.step("recovery-codes")
     page.get_by_role("link", name="I have saved them: continue").click()
     page.wait_for_load_state("networkidle")
     assert page.url == f"{live_server.url}/"
     assert "Bob Brennan" in page.get_by_test_id("whoami").inner_text()
     page.get_by_test_id("caseload").wait_for()
     axe(page, "manager home")
-    steps.step("home", guide="manager-home")
+    steps.step("home")
 
     # The dashboard opens on last quarter.
     menu = page.get_by_role("navigation", name="Main")
     menu.get_by_role("button", name="Manage").click()
-    # A manager of one service lands on its dashboard.
+    # Bob manages Northgate and its two spokes: he chooses Northgate.
     menu.get_by_role("link", name="Dashboards").click()
+    page.get_by_test_id("dashboard-services").get_by_role(
+        "link", name="Northgate Stimulant Service", exact=True
+    ).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_label("Quarter", exact=True).input_value() == quarter.code
     page.get_by_test_id("funnel-table").wait_for()
     assert "Figures worked out on" in page.get_by_test_id("snapshot-status").inner_text()
     page.locator("canvas[data-chart]").first.wait_for()
     axe(page, "service dashboard")
-    steps.step("dashboard", guide="manager-dashboard")
+    steps.step("dashboard")
     expected = funnel(
         Cohort(quarter.start, quarter.end, timezone.localdate(), [demo["services"]["NTH"].pk]),
         detail=True,
@@ -99,10 +102,10 @@ def test_a_manager_reads_the_dashboard_follows_a_count_and_reallocates(
     table = page.get_by_test_id("funnel-table")
     assert int(table.get_by_test_id("funnel-referred").inner_text()) == expected["referred"]
     assert int(table.get_by_test_id("funnel-started").inner_text()) == expected["started"]
-    steps.step("dashboard-funnel", guide="manager-dashboard-funnel", at="#funnel-heading")
-    steps.step("dashboard-retention", guide="manager-dashboard-retention", at="#retention-heading")
-    steps.step("dashboard-keywork", guide="manager-dashboard-keywork", at="#intensity-heading")
-    steps.step("dashboard-outcomes", guide="manager-dashboard-outcomes", at="#outcomes-heading")
+    steps.step("dashboard-funnel", at="#funnel-heading")
+    steps.step("dashboard-retention", at="#retention-heading")
+    steps.step("dashboard-keywork", at="#intensity-heading")
+    steps.step("dashboard-outcomes", at="#outcomes-heading")
 
     # The "did not attend" count opens the list of those referrals.
     assert expected["did_not_attend"] > 0
@@ -112,7 +115,7 @@ def test_a_manager_reads_the_dashboard_follows_a_count_and_reallocates(
     rows = page.get_by_test_id("records-table").locator("tbody tr")
     assert rows.count() == expected["did_not_attend"]
     axe(page, "did not attend list")
-    steps.step("did-not-attend", guide="manager-did-not-attend")
+    steps.step("did-not-attend")
 
     # Reallocate Pat from Alice to Erin, from her record.
     menu.get_by_role("link", name="Caseload").click()
@@ -126,7 +129,7 @@ def test_a_manager_reads_the_dashboard_follows_a_count_and_reallocates(
     page.get_by_role("heading", name="Reallocate to another keyworker").wait_for()
     page.get_by_label("Keyworker").select_option(label="Erin Evans")
     axe(page, "reallocate")
-    steps.step("reallocate", guide="manager-reallocate")
+    steps.step("reallocate")
     page.get_by_role("button", name="Reallocate").click()
     page.wait_for_load_state("networkidle")
     assert "Erin Evans" in page.get_by_test_id("current-episode").inner_text()
@@ -141,7 +144,7 @@ def test_a_manager_reads_the_dashboard_follows_a_count_and_reallocates(
     assert "Bob Brennan" in events.inner_text()
     assert "Viewed the record" in events.inner_text()
     axe(page, "who opened this record")
-    steps.step("access-log", guide="manager-access-log")
+    steps.step("access-log")
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state("networkidle")
