@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from services.models import Service
+from services.models import LocalAuthority, Service
 from services.refs import new_reference
 
 
@@ -86,6 +86,15 @@ class Client(models.Model):
     preferred_name = models.CharField(max_length=60, blank=True)
     consent_national_reporting = models.BooleanField(
         "consents to national reporting (NDTMS)", default=False
+    )
+    # No postcode is kept: the authority is all that national reporting needs.
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="local authority of residence",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -32,12 +32,25 @@ def _save(review: ClientReview) -> ClientReview:
     return review
 
 
-def client_review_record(*, acting_user, episode, fields: dict) -> ClientReview:
+_UNCHANGED = object()
+
+
+def client_review_record(
+    *, acting_user, episode, fields: dict, local_authority=_UNCHANGED
+) -> ClientReview:
     """A new review for `episode`; ValidationError with a message per field
-    and nothing saved when a rule fails."""
+    and nothing saved when a rule fails. `local_authority` (a LocalAuthority
+    or None), when given, is where the client now lives: it belongs to the
+    client, not the review, and is saved with it."""
     review = ClientReview(episode=episode, recorded_by=acting_user)
     _apply(review, fields)
-    return _save(review)
+    with transaction.atomic():
+        review = _save(review)
+        if local_authority is not _UNCHANGED:
+            client = episode.referral.client
+            client.local_authority = local_authority
+            client.save(update_fields=["local_authority", "updated_at"])
+    return review
 
 
 def client_review_update(*, acting_user, review: ClientReview, fields: dict) -> ClientReview:

@@ -17,6 +17,7 @@ from clients.review_models import REVIEW_COLUMNS, REVIEW_ITEMS, ClientReview
 from nectos import clock
 from outcomes.access import get_episode_for_user
 from outcomes.views import _next_url
+from services.models import LocalAuthority
 
 
 class ClientReviewForm(forms.ModelForm):
@@ -26,6 +27,13 @@ class ClientReviewForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick an item the client declined; leave its answer empty.",
     )
+    local_authority = forms.ModelChoiceField(
+        label="Local authority of residence",
+        queryset=LocalAuthority.objects.all(),
+        required=False,
+        help_text="Where the client lives now, for national reporting. No address is kept.",
+    )
+    field_order = ["review_date", "local_authority"]
 
     class Meta:
         model = ClientReview
@@ -52,15 +60,19 @@ class ClientReviewForm(forms.ModelForm):
 def client_review_create(request, episode_pk: int):
     episode = get_episode_for_user(request.user, episode_pk)
     record_client_page(request, episode.referral.client)
+    client = episode.referral.client
     form = ClientReviewForm(
         request.POST or None,
         instance=ClientReview(episode=episode),
-        initial={"review_date": clock.today()},
+        initial={"review_date": clock.today(), "local_authority": client.local_authority_id},
     )
     if form.is_bound and form.is_valid():
         try:
             client_review_record(
-                acting_user=request.user, episode=episode, fields=form.fields_for_action()
+                acting_user=request.user,
+                episode=episode,
+                fields=form.fields_for_action(),
+                local_authority=form.cleaned_data["local_authority"],
             )
         except ValidationError as error:
             for name, errors in error.message_dict.items():

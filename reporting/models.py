@@ -154,3 +154,12 @@ class DashboardSnapshot(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.state in (SnapshotState.QUEUED, SnapshotState.RUNNING)
+
+
+# The NDTMS reference data and stored extracts live in their own module.
+from reporting.ndtms.models import (  # noqa: E402, F401
+    CdsCode,
+    CdsField,
+    CoreDataSetVersion,
+    NdtmsExtract,
+)

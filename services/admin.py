@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.forms.models import BaseInlineFormSet
 
 from services.forms import MembershipForm, StaffCreationForm, check_memberships_of
-from services.models import Membership, Service, User
+from services.models import LocalAuthority, Membership, Service, User
 
 
 class LabelledRowsFormSet(BaseInlineFormSet):
@@ -57,5 +57,18 @@ class StaffAdmin(UserAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "tier", "open_access_drop_in", "day_programme_weeks")
+    list_display = (
+        "code",
+        "name",
+        "tier",
+        "open_access_drop_in",
+        "day_programme_weeks",
+        "ndtms_agency_code",
+    )
     inlines = [MembershipInline]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "to_confirm")
+    search_fields = ("code", "name")

@@ -92,6 +92,26 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(memberships__user=user, memberships__role=Role.COMMISSIONER).distinct()
 
 
+class LocalAuthority(models.Model):
+    """An English local authority, by its ONS code. Services report to one and
+    clients live in one; the list is reference data the administrator loads
+    (`manage.py ndtms_reference load`), so it sits on the ground floor where
+    both services and clients can point at it."""
+
+    code = models.CharField(max_length=9, unique=True, help_text="ONS code, such as E09000012.")
+    name = models.CharField(max_length=100)
+    to_confirm = models.BooleanField(
+        default=True, help_text="Not yet checked against the current list."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 class Service(models.Model):
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200)
@@ -105,6 +125,20 @@ class Service(models.Model):
     )
     top_review_weeks = models.PositiveSmallIntegerField(
         "weeks between TOP reviews", default=26, validators=[MinValueValidator(1)]
+    )
+    ndtms_agency_code = models.CharField(
+        "NDTMS agency code",
+        max_length=10,
+        blank=True,
+        help_text="The code NDTMS gave this service; every row of its extract carries it.",
+    )
+    reporting_local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="local authority reported to",
     )
 
     objects = ServiceQuerySet.as_manager()

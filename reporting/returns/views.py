@@ -1,13 +1,13 @@
-"""Commissioner returns and the managers' NDTMS extract. Thin: fetch through
-the scoped helpers, validate a form, call one action, render or respond.
+"""Commissioner returns. Thin: fetch through the scoped helpers, validate a
+form, call one action, render or respond. (The managers' NDTMS extract is
+reporting.ndtms.views.)
 
 Every view answers 404 to anyone outside its audience: a return page to
-anyone but its commissioner, the extract to anyone who manages no service."""
+anyone but its commissioner."""
 
-import re
 from http import HTTPStatus
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,8 +17,7 @@ from nectos import clock
 from reporting.models import DownloadKind, QuarterlyReturn, ReturnState
 from reporting.returns import actions
 from reporting.returns.charts import display_sheets
-from reporting.returns.extract import extract_csv, extract_rows
-from reporting.returns.forms import ExtractForm, QuarterForm
+from reporting.returns.forms import QuarterForm
 from reporting.returns.quarters import Quarter
 from services.models import Service
 
@@ -95,39 +94,3 @@ def download(request, pk: int, fmt: str):
         filename=f"nectos-return-{qr.quarter}.{fmt}",
         content_type=CONTENT_TYPES[fmt],
     )
-
-
-@require_http_methods(["GET", "POST"])
-def extract(request):
-    services = Service.objects.managed_by(request.user)
-    if not services.exists():
-        raise Http404
-    form = ExtractForm(request.POST or None, services=services)
-    if request.method == "POST":
-        if form.is_valid():
-            service = form.cleaned_data["service"]
-            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-            rows = extract_rows(service=service, start=start, end=end)
-            actions.report_download_record(
-                user=request.user,
-                kind=DownloadKind.NDTMS_EXTRACT,
-                service=service,
-                period_from=start,
-                period_to=end,
-                rows=len(rows),
-            )
-            record_access(
-                request=request,
-                file_label=f"NDTMS extract, {service.code}, {start} to {end}",
-                kind=AccessKind.EXPORT,
-                service=service,
-            )
-            response = HttpResponse(extract_csv(rows), content_type=CONTENT_TYPES["csv"])
-            code = re.sub(r"[^A-Za-z0-9_-]", "", service.code) or "service"
-            name = f"ndtms-extract-{code}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
-        return render(
-            request, "returns/extract.html", {"form": form}, status=HTTPStatus.UNPROCESSABLE_ENTITY
-        )
-    return render(request, "returns/extract.html", {"form": form})

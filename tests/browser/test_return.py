@@ -1,6 +1,6 @@
 """A commissioner builds the quarterly return in Chromium, downloads the
-XLSX and opens it; the returns pages and the managers' extract read well
-and pass axe."""
+XLSX and opens it; the returns pages and the managers' NDTMS extract read
+well and pass axe."""
 
 import pytest
 from openpyxl import load_workbook
@@ -73,17 +73,45 @@ def test_a_commissioner_builds_downloads_and_opens_the_xlsx(
     assert page.console_errors == []
 
 
-def test_a_manager_opens_the_extract_page(page, live_server, bob, service_a, sign_in, shoot, axe):
+def test_a_manager_builds_checks_and_downloads_the_ndtms_extract(
+    page, live_server, bob, service_a, sign_in, shoot, axe
+):
+    import datetime as dt
+
+    from reporting.ndtms.reference import pack_load
+    from tests.ndtms.conftest import PACK
+    from tests.ndtms.support import pathway
+
+    consenting, _, _ = pathway(service_a)
+    consenting.local_authority = None  # one problem for the report
+    consenting.save(update_fields=["local_authority"])
     sign_in(page, "bob")
     page.get_by_role("button", name="Manage").click()
     page.get_by_role("link", name="NDTMS extract").click()
-    page.get_by_label("From", exact=True).fill("2026-01-01")
-    page.get_by_label("To", exact=True).fill("2025-01-01")
-    page.get_by_role("button", name="Download the extract (CSV)").click()
+    page.get_by_label("Month").select_option("2026-10")
+    page.get_by_role("button", name="Build and check the extract").click()
+    # No version is in force yet: the form says so next to the month.
     assert page.get_by_test_id("form-errors").is_visible()
+    assert "ask the administrator to load one" in page.inner_text("main")
     axe(page, "extract with an error")
-    shoot(page, "returns-extract")
-    page.get_by_label("To", exact=True).fill("2026-03-31")
+
+    pack_load(path=PACK, in_force_from=dt.date(2025, 4, 1))
+    page.get_by_label("Month").select_option("2026-10")
+    page.get_by_role("button", name="Build and check the extract").click()
+    page.get_by_test_id("extract-has-errors").wait_for()
+    assert page.get_by_role("heading", name="NDTMS extract, Service A, October 2026").is_visible()
+    problems = page.get_by_test_id("problems")
+    assert consenting.reference in problems.inner_text()
+    assert problems.get_by_role("link", name="Fix LA of " + consenting.reference).is_visible()
+    axe(page, "extract data-quality report")
+    shoot(page, "returns-extract-report")
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download the extract (CSV)").click()
-    assert info.value.suggested_filename == "ndtms-extract-A-20260101-20260331.csv"
+        page.get_by_test_id("download-extract").click()
+    assert info.value.suggested_filename == "ndtms-A-2026-10-Q-WITH-ERRORS.csv"
+
+    page.get_by_role("link", name="NDTMS extracts").click()
+    assert page.get_by_role("link", name="October 2026").is_visible()
+    axe(page, "extract index")
+    shoot(page, "returns-extract")
+    # The refused build answered 422 on purpose; nothing else went wrong.
+    assert [e for e in page.console_errors if "422" not in e] == []

@@ -207,3 +207,28 @@ def test_a_declined_item_with_an_answer_is_a_message(client_as, alice, episode):
 def test_another_service_gets_404_for_reviews(client_as, charlie, episode):
     assert client_as(charlie).get(review_url(episode)).status_code == 404
     assert client_as(charlie).post(review_url(episode), review_post()).status_code == 404
+
+
+def test_the_review_records_where_the_client_lives(client_as, alice, episode):
+    from services.models import LocalAuthority
+
+    hackney = LocalAuthority.objects.create(code="E09000012", name="Hackney")
+    browser = client_as(alice)
+    page = browser.get(review_url(episode))
+    assert page.status_code == 200
+    assert b"Local authority of residence" in page.content
+    response = browser.post(review_url(episode), review_post(local_authority=str(hackney.pk)))
+    assert response.status_code == 302
+    episode.referral.client.refresh_from_db()
+    assert episode.referral.client.local_authority == hackney
+
+
+def test_an_unknown_local_authority_saves_nothing(client_as, alice, episode):
+    from clients.review_models import ClientReview
+
+    response = client_as(alice).post(review_url(episode), review_post(local_authority="999999"))
+    assert response.status_code == 400
+    assert b"Select a valid choice" in response.content
+    assert not ClientReview.objects.exists()
+    episode.referral.client.refresh_from_db()
+    assert episode.referral.client.local_authority is None

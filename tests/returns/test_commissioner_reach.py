@@ -2,6 +2,7 @@
 URL answers 404, and no page or file they can open carries a client's
 name, initials, reference or key."""
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -158,9 +159,14 @@ def test_no_page_or_file_a_commissioner_reaches_names_a_client(
 def test_the_marker_search_would_find_a_client_where_one_is_shown(client_as, bob, marked):
     # Positive control for the test above: the manager's extract of A does
     # carry the seeded clients' references.
-    response = client_as(bob).post(
-        "/returns/extract/",
-        {"service": bob.memberships.get().service_id, "start": "2026-01-01", "end": "2026-03-31"},
+    from reporting.ndtms.reference import pack_load
+    from tests.ndtms.conftest import PACK
+
+    pack_load(path=PACK, in_force_from=dt.date(2025, 4, 1))
+    browser = client_as(bob)
+    built = browser.post(
+        "/returns/extract/", {"service": bob.memberships.get().service_id, "month": "2026-03"}
     )
-    text = response.content.decode()
+    assert built.status_code == 302
+    text = browser.get(built["Location"] + "csv/").content.decode()
     assert any(marker in text for marker in identifiers(marked))

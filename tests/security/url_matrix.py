@@ -168,7 +168,11 @@ MATRIX: dict[str, Row] = {
     "returns:download": Row(
         frozenset({COMMISSIONER}), args={"pk": "quarterly_return.pk", "fmt": "=csv"}
     ),
-    "returns:extract": Row(MANAGER_ONLY, note="the NDTMS client-level extract"),
+    "returns:extract": Row(MANAGER_ONLY, note="the NDTMS monthly extracts"),
+    "returns:extract_detail": Row(
+        MANAGER_ONLY, args={"pk": "ndtms_extract.pk"}, note="an extract's data-quality report"
+    ),
+    "returns:extract_download": Row(MANAGER_ONLY, args={"pk": "ndtms_extract.pk"}),
     # --- imports (H3): managers for their services, administrators for any ----------
     "interchange:index": Row(MANAGER_ONLY | {ADMIN}),
     "interchange:detail": Row(
@@ -191,6 +195,7 @@ ADMIN_EXCEPTIONS: dict[str, Row] = {
     "admin:axes_accessattempt_add": Row(NOBODY),
     "admin:axes_accesslog_add": Row(NOBODY),
     "admin:axes_accessfailurelog_add": Row(NOBODY),
+    "admin:reporting_coredatasetversion_add": Row(NOBODY, note="versions come from packs"),
     "admin:view_on_site": Row(NOBODY, args={"content_type_id": "=1", "object_id": "=1"}),
 }
 

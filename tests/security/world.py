@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.utils import timezone
 
 from tests.factories import (
     AppointmentFactory,
@@ -137,6 +138,18 @@ def build_place(service, keyworker, commissioner, *, manager=None, marker: str =
         qr.save()
         qr.services.add(service)
         o["quarterly_return"] = qr
+    if NdtmsExtract := _model("reporting.NdtmsExtract"):
+        version, _ = _model("reporting.CoreDataSetVersion").objects.get_or_create(name="W")
+        o["ndtms_extract"] = NdtmsExtract.objects.create(
+            service=service,
+            month=dt.date(2026, 10, 1),
+            version=version,
+            built_at=timezone.now(),
+            built_by=manager or keyworker,
+            rows=0,
+            errors=0,
+            content="AGNCY,CLIENTID,CONSENT\r\n",
+        )
     if ImportJob := _model("interchange.ImportJob"):
         # An uploaded bundle belongs to whoever uploaded it.
         o["import_job"] = ImportJob.objects.create(

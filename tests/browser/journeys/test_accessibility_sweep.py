@@ -330,7 +330,7 @@ def test_every_form_names_its_fields_and_announces_its_errors(
         ],
         "bob": [
             (f"/episodes/{episode.pk}/discharge/", "End episode"),
-            ("/returns/extract/", "Download the extract (CSV)"),
+            ("/returns/extract/", "Build and check the extract"),
             ("/imports/", "Upload and check"),
         ],
     }
