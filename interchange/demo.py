@@ -1,11 +1,14 @@
 """The demo's services and staff: five services shaped like the study's
 (one Tier 4 residential), with staff in every role."""
 
+import random
+
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from clients.models import Client
 from interchange.synthetic import ServiceProfile
-from services.models import Membership, Role, Service, User
+from services.models import LocalAuthority, Membership, Role, Service, User
 
 DEMO_PASSWORD = "nectos-demo-2026"  # noqa: S105 (demo only, printed by make demo)
 
@@ -76,6 +79,58 @@ def demo_services_and_staff() -> None:
             Membership.objects.update_or_create(
                 user=user, service=services[code], defaults={"role": role}
             )
+
+
+# NDTMS agency code and the local authority each demo service reports to
+# (codes from the shipped pack's list). Agency codes are made up: real ones
+# are issued by the NDTMS team.
+NDTMS = {
+    "NTH": ("DEMO1", "E09000019"),  # Islington
+    "EST": ("DEMO2", "E09000030"),  # Tower Hamlets
+    "STH": ("DEMO3", "E09000028"),  # Southwark
+    "WST": ("DEMO4", "E09000033"),  # Westminster
+    "RES": ("DEMO5", "E09000022"),  # Lambeth
+}
+
+
+@transaction.atomic
+def demo_local_authorities(*, seed: int) -> int:
+    """Give the demo services their agency codes and reporting authorities,
+    and most demo clients an authority of residence: their service's, a
+    neighbour's now and then, none for some (so the extract's data-quality
+    report has something true to say). Returns the clients given one."""
+    authorities = {
+        a.code: a for a in LocalAuthority.objects.filter(code__in=[la for _, la in NDTMS.values()])
+    }
+    if not authorities:
+        return 0  # no list loaded: nothing to point at
+    rng = random.Random(f"local-authorities-{seed}")
+    for code, (agency, la) in NDTMS.items():
+        Service.objects.filter(code=code).update(
+            ndtms_agency_code=agency, reporting_local_authority=authorities.get(la)
+        )
+    given = 0
+    clients = (
+        Client.objects.filter(
+            referrals__service__code__in=list(NDTMS), local_authority__isnull=True
+        )
+        .values_list("pk", "referrals__service__code")
+        .order_by("pk")
+        .distinct("pk")
+    )
+    choices = list(authorities.values())
+    by_la: dict[int, list[int]] = {}
+    for pk, service_code in clients:
+        draw = rng.random()
+        if draw < 0.08:
+            continue
+        home = authorities.get(NDTMS[service_code][1])
+        la = home if draw < 0.85 or home is None else rng.choice(choices)
+        by_la.setdefault(la.pk, []).append(pk)
+        given += 1
+    for la_pk, pks in by_la.items():
+        Client.objects.filter(pk__in=pks).update(local_authority_id=la_pk)
+    return given
 
 
 def demo_logins() -> list[tuple[str, str]]:

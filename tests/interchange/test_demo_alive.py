@@ -152,3 +152,25 @@ def test_a_second_pass_adds_nothing(demo_day):
     booked = KeyworkAppointment.objects.count()
     bring_to_life(seed=1, service_codes=[code for code, *_ in SERVICES])
     assert KeyworkAppointment.objects.count() == booked
+
+
+def test_the_manager_builds_last_months_ndtms_extract_with_its_checks(as_user, demo_day):
+    from reporting.ndtms.models import NdtmsExtract
+    from services.models import Service
+
+    north = Service.objects.get(code="NTH")
+    assert north.ndtms_agency_code and north.reporting_local_authority is not None
+    last_month = (demo_day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    response = as_user("bob").post(
+        reverse("returns:extract"), {"service": north.pk, "month": f"{last_month:%Y-%m}"}
+    )
+    assert response.status_code == 302
+    built = NdtmsExtract.objects.get(service=north, month=last_month)
+    # A live service: dozens of journeys, each in the shipped version.
+    assert built.rows >= 20
+    assert built.version.name == "Q"
+    assert "DEMO1" in built.content
+    detail = as_user("bob").get(reverse("returns:extract_detail", args=[built.pk]))
+    assert detail.status_code == 200
+    body = detail.content.decode()
+    assert "No problems found." in body or "found. Fix them before sending" in body

@@ -68,9 +68,38 @@ class Command(BaseCommand):
         from interchange.demo import SERVICES
         from interchange.liveliness import bring_to_life
 
+        self._ndtms_reference(seed)
+
         # What the service has planned and is running this week and next.
         today = bring_to_life(seed=seed, service_codes=[code for code, *_ in SERVICES])
         self.stdout.write("Brought to life on the day:")
         for line in today.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {seed})."))
+
+    def _ndtms_reference(self, seed: int) -> None:
+        """The shipped NDTMS pack, in force since well before the demo's
+        first referral, unless an administrator has loaded one already;
+        then the demo services' agency codes and clients' authorities."""
+        import datetime as dt
+        from pathlib import Path
+
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from interchange.demo import demo_local_authorities
+        from nectos import clock
+        from services.models import LocalAuthority
+
+        if not LocalAuthority.objects.exists():
+            since = dt.date(clock.today().year - 4, 4, 1)
+            call_command(
+                "ndtms_reference",
+                "load",
+                str(Path(settings.BASE_DIR) / "reporting" / "ndtms" / "packs" / "Q"),
+                "--in-force-from",
+                since.isoformat(),
+                stdout=self.stdout,
+            )
+        given = demo_local_authorities(seed=seed)
+        self.stdout.write(f"Local authority of residence recorded for {given:,} clients.")
