@@ -68,6 +68,7 @@ def referral_register(
             raise ValidationError({"date_of_birth": "Check the year of birth."})
         date_of_birth = new_client.date_of_birth
     else:
+        assert client is not None
         date_of_birth = client.date_of_birth
     if referral_date < date_of_birth:
         raise ValidationError(
@@ -82,6 +83,7 @@ def referral_register(
                 {"service": "This client is already in treatment at this service."}
             )
     else:
+        assert new_client is not None
         client = Client.objects.create(
             initials=initials,
             date_of_birth=date_of_birth,

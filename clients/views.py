@@ -143,7 +143,7 @@ def appointment_attendance(request, pk: int):
         else "clients/appointment_attendance.html"
     )
     # It is the booked one, so the latest: offer a rebooking after a DNA.
-    appointment.is_latest = True
+    appointment.is_latest = True  # type: ignore[attr-defined]
     context = {
         "form": form,
         "appointment": appointment,
@@ -161,7 +161,7 @@ def appointment_attendance(request, pk: int):
                 form.add_error(None, error)
             else:
                 if request.htmx:
-                    appointment.is_latest = True
+                    appointment.is_latest = True  # type: ignore[attr-defined]
                     context.update(
                         appointment=appointment,
                         form=AttendanceForm(appointment=appointment),

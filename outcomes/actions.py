@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -133,7 +134,8 @@ def _ensure_rows(episodes: QuerySet, as_of: dt.date | None = None) -> int:
     that use the NECTOS forms), and for the TOPs due (top_followups)."""
     top_followups.ensure_rows(episodes, as_of or clock.today())
     episodes = episodes.exclude(referral__service__outcome_instruments=Instruments.TOP)
-    missing = Q()
+    # The first |= gives the Exists itself: Q() | x is x.
+    missing: Q | Combinable = Q()
     for timepoint in FOLLOW_UP_DAYS:
         missing |= ~Exists(FollowUp.objects.filter(episode=OuterRef("pk"), timepoint=timepoint))
     ids = list(episodes.filter(missing).values_list("pk", flat=True))

@@ -44,7 +44,7 @@ class ClientReviewForm(forms.ModelForm):
         for item in REVIEW_ITEMS:
             value = data.get(item)
             column = REVIEW_COLUMNS[item]
-            fields[column] = value.pk if hasattr(value, "pk") else value
+            fields[column] = getattr(value, "pk", value)
         return fields
 
 

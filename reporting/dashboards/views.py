@@ -87,6 +87,7 @@ def service_dashboard(request, code: str):
             service=service, start=quarter.start, end=quarter.end, as_of=as_of, user=request.user
         )
         snapshot = get_snapshot(service, quarter.start, quarter.end, as_of)
+        assert snapshot is not None  # snapshot_request stores one, even if still pending
     # Only a change since the figures were worked out can make them stale.
     this_service = Service.objects.filter(pk=service.pk)
     changed = newest_changes(this_service, since=snapshot.computed_at).get(service.pk)

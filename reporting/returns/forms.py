@@ -20,7 +20,7 @@ class QuarterForm(PathwayForm):
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = [
+        self.fields["quarter"].choices = [  # type: ignore[attr-defined]
             (str(q), f"{q} ({q.label})") for q in Quarter.recent(today, QUARTERS_OFFERED)
         ]
 
@@ -38,7 +38,8 @@ class ExtractForm(PathwayForm):
         self.fields["service"].queryset = services
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         today = clock.today()
         if end and end > today:
