@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from clients.forms import AppointmentForm, AttendanceForm, ReferralForm, SearchF
 from clients.models import Attendance, Referral
 from clients.queries import search_clients
 from nectos import clock
+from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
 from submissions.queries import earlier_submission
 
@@ -33,7 +35,7 @@ def _invalid(request, template: str, context: dict):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request):
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a referral. With ?client=<key> it re-engages a known client
     (the opaque key, never an identifier)."""
     client = None
@@ -95,7 +97,7 @@ def referral_new(request):
 
 @clinical_required
 @require_POST
-def referral_matches(request):
+def referral_matches(request: AuthenticatedHttpRequest) -> HttpResponse:
     """HTMX: known clients with the initials, date of birth and sex typed so
     far. The details travel in the POST body, never the URL."""
     form = ReferralForm(request.POST, user=request.user)
@@ -105,7 +107,7 @@ def referral_matches(request):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def appointment_new(request, pk: int):
+def appointment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, pk)
     record_client_page(request, referral.client)
     form = AppointmentForm(request.POST or None, referral=referral)
@@ -131,7 +133,7 @@ def appointment_new(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def appointment_attendance(request, pk: int):
+def appointment_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record what happened at an assessment. In place (HTMX) from the client
     record or the waiting list; a whole page without JavaScript."""
     appointment = get_appointment_for_user(request.user, pk)
@@ -176,7 +178,7 @@ def appointment_attendance(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def client_search(request):
+def client_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search terms go in the POST body so they never reach a URL or an
     access log."""
     form = SearchForm(request.POST or None)

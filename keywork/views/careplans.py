@@ -6,6 +6,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -17,6 +18,7 @@ from keywork.actions import careplans as actions
 from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm
 from keywork.models import Goal, GoalReview, GoalStatus
 from nectos import clock
+from services.http import AuthenticatedHttpRequest
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -41,7 +43,7 @@ def _plan_url(goal: Goal) -> str:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def care_plan(request, episode_id: int):
+def care_plan(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     """The plan, and the form to add a goal. Queries: standing, episode,
     goals with who set them, their reviews with who reviewed."""
     episode = get_episode_for_user(request.user, episode_id)
@@ -72,7 +74,7 @@ def care_plan(request, episode_id: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def goal_review(request, pk: int):
+def goal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, pk)
     record_client_page(request, goal.care_plan.episode.referral.client)
     form = GoalReviewForm(request.POST or None, auto_id=f"id_g{goal.pk}_%s")
@@ -97,7 +99,7 @@ def goal_review(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def goal_edit(request, pk: int):
+def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, pk)
     record_client_page(request, goal.care_plan.episode.referral.client)
     initial = {"text": goal.text, "domain": goal.domain, "target_date": goal.target_date}

@@ -37,6 +37,7 @@ from keywork.forms.contacts import (
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
 from nectos.params import id_param
+from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
 from submissions.queries import earlier_submission
 
@@ -71,7 +72,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def contact_new(request, episode_id: int):
+def contact_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id)
     context = {"episode": episode, "target": _target(request)}
     # Even the closed logger names the client (its initials): recorded.
@@ -147,7 +148,7 @@ def _contact_logged(request, episode, contact, booked):
 
 
 @clinical_required
-def episode_contacts(request, episode_id: int):
+def episode_contacts(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     """Every contact of an episode, newest first, a page at a time, with the
     contacts deleted from it. Queries: standing, episode, count, page of
     contacts, their interventions, deleted-contact events, their users."""
@@ -168,7 +169,7 @@ def episode_contacts(request, episode_id: int):
 
 
 @clinical_required
-def contact_detail(request, pk: int):
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A contact and its history. Queries: standing, contact (with its
     episode, client, service), interventions, the appointment it resolved,
     then the four history queries."""
@@ -185,7 +186,7 @@ def contact_detail(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request, pk: int):
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
     record_client_page(request, contact.episode.referral.client)
     initial = {
@@ -218,7 +219,7 @@ def contact_edit(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def contact_delete(request, pk: int):
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
     record_client_page(request, contact.episode.referral.client)
     form = ContactDeleteForm(request.POST or None)
@@ -242,7 +243,7 @@ def contact_delete(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def appointment_new(request, episode_id: int):
+def appointment_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id)
     record_client_page(request, episode.referral.client)
     form = AppointmentForm(request.POST or None)
@@ -267,7 +268,7 @@ def appointment_new(request, episode_id: int):
 
 @clinical_required
 @require_POST
-def appointment_absence(request, pk: int):
+def appointment_absence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Resolve a booked appointment as a DNA or a cancellation, from My week."""
     appointment = get_keywork_appointment_for_user(request.user, pk)
     record_client_page(request, appointment.episode.referral.client)
@@ -287,7 +288,7 @@ def appointment_absence(request, pk: int):
 
 @clinical_required
 @require_POST
-def appointment_delete(request, pk: int):
+def appointment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_keywork_appointment_for_user(request.user, pk)
     record_client_page(request, appointment.episode.referral.client)
     try:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from keywork.access import get_drop_in_attendance_for_user, get_drop_in_session_
 from keywork.actions import dropin as actions
 from keywork.forms.dropin import AnonymousCountForm, DropInSessionForm
 from keywork.models import DropInSession
+from services.http import AuthenticatedHttpRequest
 
 SESSIONS_PER_PAGE = 30
 COUNTER = "keywork/dropin/session.html#counter"
@@ -31,7 +33,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def drop_in_sessions(request):
+def drop_in_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions of the user's services, newest first, and a form for a new
     one. Queries: standing, count, page of sessions with named counts,
     services for the form."""
@@ -72,7 +74,7 @@ def _session_context(session: DropInSession, **extra) -> dict:
 
 
 @clinical_required
-def drop_in_session(request, pk: int):
+def drop_in_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Queries: standing, session, its named attendances."""
     session = get_drop_in_session_for_user(request.user, pk)
     return render(request, "keywork/dropin/session.html", _session_context(session))
@@ -80,7 +82,7 @@ def drop_in_session(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_count(request, pk: int):
+def drop_in_count(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """+1 / -1 at the door (HTMX swaps the counter), or set the count."""
     session = get_drop_in_session_for_user(request.user, pk)
     if "delta" in request.POST:
@@ -109,7 +111,7 @@ def drop_in_count(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_find(request, pk: int):
+def drop_in_find(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Find a client of the session's service to name. The search terms
     travel in the POST body, never the URL."""
     session = get_drop_in_session_for_user(request.user, pk)
@@ -133,7 +135,7 @@ def drop_in_find(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_attend(request, pk: int):
+def drop_in_attend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_drop_in_session_for_user(request.user, pk)
     try:
         key = uuid.UUID(request.POST.get("client", ""))
@@ -153,7 +155,7 @@ def drop_in_attend(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_attendance_remove(request, pk: int):
+def drop_in_attendance_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attendance = get_drop_in_attendance_for_user(request.user, pk)
     actions.drop_in_attendance_remove(attendance=attendance, by=request.user)
     messages.success(request, "Attendance removed.")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from keywork.forms.groups import EnrolForm, GroupSessionForm, RegisterForm
 from keywork.models import ContactType, Episode, GroupSession
 from keywork.progress import progress_for, with_programme_start
 from nectos import clock
+from services.http import AuthenticatedHttpRequest
 
 SESSIONS_PER_PAGE = 30
 
@@ -29,7 +31,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def group_sessions(request):
+def group_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions of the user's services, newest first, and a form for a new
     one. Queries: standing, count, page of sessions with service, facilitator
     and enrolment counts, services and staff for the form."""
@@ -103,7 +105,7 @@ def _enrollable(session: GroupSession):
 
 
 @clinical_required
-def group_session(request, pk: int):
+def group_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A session: who is enrolled (with day-programme progress), the
     register, and enrolment. Queries: standing, session, enrolments,
     programme progress, enrollable episodes, interventions."""
@@ -113,7 +115,7 @@ def group_session(request, pk: int):
 
 @clinical_required
 @require_POST
-def group_register(request, pk: int):
+def group_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_group_session_for_user(request.user, pk)
     pending = list(
         session.enrolments.filter(contact__isnull=True)
@@ -147,7 +149,7 @@ def group_register(request, pk: int):
 
 @clinical_required
 @require_POST
-def group_enrol(request, pk: int):
+def group_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_group_session_for_user(request.user, pk)
     form = EnrolForm(request.POST, episodes=_enrollable(session))
     if form.is_valid():
@@ -170,7 +172,7 @@ def group_enrol(request, pk: int):
 
 @clinical_required
 @require_POST
-def group_unenrol(request, pk: int):
+def group_unenrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrolment = get_group_enrolment_for_user(request.user, pk)
     try:
         actions.group_unenrol(enrolment=enrolment, by=request.user)
