@@ -51,7 +51,7 @@ def care_plan(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespons
     form = GoalForm(request.POST or None, auto_id="id_new_%s")
     if request.method == "POST" and form.is_valid():
         try:
-            goal = actions.goal_add(episode=episode, by=request.user, **form.cleaned_data)
+            goal = actions.goal_add(episode=episode, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -82,7 +82,7 @@ def goal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.goal_review(goal=goal, by=request.user, **form.cleaned_data)
+                actions.goal_review(goal=goal, acting_user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -108,7 +108,7 @@ def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.goal_update(goal=goal, by=request.user, **form.cleaned_data)
+                actions.goal_update(goal=goal, acting_user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:

@@ -120,7 +120,7 @@ def contact_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
                 model=Contact,
                 create=lambda: actions.contact_log(
                     episode=episode,
-                    by=request.user,
+                    acting_user=request.user,
                     appointment=appointment,
                     next_appointment_date=data["next_appointment_date"],
                     next_appointment_time=data["next_appointment_time"],
@@ -203,7 +203,7 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.contact_update(contact=contact, by=request.user, **_fields(form))
+                actions.contact_update(contact=contact, acting_user=request.user, **_fields(form))
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -228,7 +228,7 @@ def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 actions.contact_delete(
-                    contact=contact, by=request.user, reason=form.cleaned_data["reason"]
+                    contact=contact, acting_user=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -251,7 +251,9 @@ def appointment_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.appointment_book(episode=episode, by=request.user, **form.cleaned_data)
+                actions.appointment_book(
+                    episode=episode, acting_user=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -277,7 +279,9 @@ def appointment_absence(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         return HttpResponse("Choose what happened.", status=HTTPStatus.UNPROCESSABLE_ENTITY)
     try:
         actions.appointment_record_absence(
-            appointment=appointment, by=request.user, attendance=form.cleaned_data["attendance"]
+            appointment=appointment,
+            acting_user=request.user,
+            attendance=form.cleaned_data["attendance"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -292,7 +296,7 @@ def appointment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     appointment = get_keywork_appointment_for_user(request.user, pk)
     record_client_page(request, appointment.episode.referral.client)
     try:
-        actions.appointment_delete(appointment=appointment, by=request.user)
+        actions.appointment_delete(appointment=appointment, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -40,7 +40,7 @@ def drop_in_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DropInSessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            session = actions.drop_in_session_create(by=request.user, **form.cleaned_data)
+            session = actions.drop_in_session_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -88,7 +88,7 @@ def drop_in_count(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if "delta" in request.POST:
         try:
             delta = int(request.POST["delta"])
-            actions.drop_in_anonymous_add(session=session, by=request.user, delta=delta)
+            actions.drop_in_anonymous_add(session=session, acting_user=request.user, delta=delta)
         except (ValueError, ValidationError):
             return render(
                 request, COUNTER, _session_context(session), status=HTTPStatus.UNPROCESSABLE_ENTITY
@@ -99,7 +99,7 @@ def drop_in_count(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = AnonymousCountForm(request.POST)
     if form.is_valid():
         actions.drop_in_anonymous_set(
-            session=session, by=request.user, count=form.cleaned_data["anonymous_count"]
+            session=session, acting_user=request.user, count=form.cleaned_data["anonymous_count"]
         )
         messages.success(request, "Anonymous count saved.")
         return redirect("keywork:drop_in_session", pk=session.pk)
@@ -145,7 +145,7 @@ def drop_in_attend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("keywork:drop_in_session", pk=session.pk)
     client = get_client_for_user(request.user, key)
     try:
-        actions.drop_in_attendance_add(session=session, by=request.user, client=client)
+        actions.drop_in_attendance_add(session=session, acting_user=request.user, client=client)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -157,6 +157,6 @@ def drop_in_attend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def drop_in_attendance_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attendance = get_drop_in_attendance_for_user(request.user, pk)
-    actions.drop_in_attendance_remove(attendance=attendance, by=request.user)
+    actions.drop_in_attendance_remove(attendance=attendance, acting_user=request.user)
     messages.success(request, "Attendance removed.")
     return redirect("keywork:drop_in_session", pk=attendance.session_id)

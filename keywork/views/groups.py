@@ -38,7 +38,7 @@ def group_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GroupSessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            session = actions.group_session_create(by=request.user, **form.cleaned_data)
+            session = actions.group_session_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -128,7 +128,7 @@ def group_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             contacts = actions.group_register_record(
                 session=session,
-                by=request.user,
+                acting_user=request.user,
                 rows=rows,
                 interventions=form.cleaned_data["interventions"],
             )
@@ -156,7 +156,7 @@ def group_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             added = actions.group_enrol(
                 session=session,
-                by=request.user,
+                acting_user=request.user,
                 episode_ids=[e.pk for e in form.cleaned_data["episodes"]],
             )
         except ValidationError as error:
@@ -175,7 +175,7 @@ def group_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def group_unenrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrolment = get_group_enrolment_for_user(request.user, pk)
     try:
-        actions.group_unenrol(enrolment=enrolment, by=request.user)
+        actions.group_unenrol(enrolment=enrolment, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
