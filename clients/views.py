@@ -71,7 +71,7 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                     key=data.get("submission_key"),
                     model=Referral,
                     create=lambda: actions.referral_register(
-                        registered_by=request.user,
+                        acting_user=request.user,
                         service=data["service"],
                         referral_date=data["referral_date"],
                         source=data["source"],

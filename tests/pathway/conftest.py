@@ -28,7 +28,7 @@ def new_client(initials: str = "JS", born: dt.date = dt.date(1985, 6, 1), sex: s
 
 def register(user, service, *, client=None, on=None, **client_details):
     return client_actions.referral_register(
-        registered_by=user,
+        acting_user=user,
         service=service,
         referral_date=on or days_ago(60),
         source=ReferralSource.objects.get(pk="self"),
