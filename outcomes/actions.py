@@ -34,7 +34,7 @@ from outcomes.models import (
     ReportedBy,
     duplicate_message,
 )
-from services.models import Instruments
+from services.models import Instruments, User
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ FORM_FIELDS = (
 # --- Outcome forms ----------------------------------------------------------
 
 
-def outcome_form_save(*, form: OutcomeForm, recorded_by, fields: dict) -> OutcomeForm:
+def outcome_form_save(*, form: OutcomeForm, acting_user: User, fields: dict) -> OutcomeForm:
     """Create (form.pk is None) or edit an outcome form, validated by the
     model's rules, and bring the episode's follow-ups up to date in the same
     transaction. Raises ValidationError with a message per field."""
@@ -72,7 +72,7 @@ def outcome_form_save(*, form: OutcomeForm, recorded_by, fields: dict) -> Outcom
     for name, value in fields.items():
         setattr(form, name, value)
     if form.pk is None:
-        form.recorded_by = recorded_by
+        form.recorded_by = acting_user
     form.full_clean()
     try:
         with transaction.atomic():

@@ -47,7 +47,7 @@ def _save(request, form: OutcomeFormForm, template_context: dict):
                 model=OutcomeForm,
                 create=lambda: actions.outcome_form_save(
                     form=form.instance,
-                    recorded_by=request.user,
+                    acting_user=request.user,
                     fields={name: form.cleaned_data[name] for name in actions.FORM_FIELDS},
                 ),
             )
