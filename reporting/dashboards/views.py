@@ -85,7 +85,11 @@ def service_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         # First look at this cohort: compute it (in-process without Redis,
         # else queued: the page then shows the progress).
         snapshot_request(
-            service=service, start=quarter.start, end=quarter.end, as_of=as_of, user=request.user
+            service=service,
+            start=quarter.start,
+            end=quarter.end,
+            as_of=as_of,
+            acting_user=request.user,
         )
         snapshot = get_snapshot(service, quarter.start, quarter.end, as_of)
         assert snapshot is not None  # snapshot_request stores one, even if still pending
@@ -180,7 +184,7 @@ def snapshot_refresh(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
             status=400,
         )
     snapshot_request(
-        service=service, start=quarter.start, end=quarter.end, as_of=as_of, user=request.user
+        service=service, start=quarter.start, end=quarter.end, as_of=as_of, acting_user=request.user
     )
     if not request.htmx:
         query = urlencode({"quarter": quarter.code, "as_of": as_of.isoformat()})
