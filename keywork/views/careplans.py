@@ -18,12 +18,8 @@ from keywork.actions import careplans as actions
 from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm
 from keywork.models import Goal, GoalReview, GoalStatus
 from nectos import clock
+from nectos.forms import add_action_errors, form_page
 from services.http import AuthenticatedHttpRequest
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def _goals(episode):
@@ -53,7 +49,7 @@ def care_plan(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespons
         try:
             goal = actions.goal_add(episode=episode, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Goal added to the care plan.")
             return redirect(_plan_url(goal))
@@ -79,22 +75,19 @@ def goal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record_client_page(request, goal.care_plan.episode.referral.client)
     form = GoalReviewForm(request.POST or None, auto_id=f"id_g{goal.pk}_%s")
     context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.goal_review(goal=goal, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, "Review recorded.")
-                return redirect(_plan_url(goal))
-        return render(
-            request,
-            "keywork/careplans/goal_review.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        )
-    return render(request, "keywork/careplans/goal_review.html", context)
+
+    def done(_review: object) -> HttpResponse:
+        messages.success(request, "Review recorded.")
+        return redirect(_plan_url(goal))
+
+    return form_page(
+        request,
+        form,
+        "keywork/careplans/goal_review.html",
+        context,
+        action=lambda data: actions.goal_review(goal=goal, acting_user=request.user, **data),
+        done=done,
+    )
 
 
 @clinical_required
@@ -105,19 +98,16 @@ def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {"text": goal.text, "domain": goal.domain, "target_date": goal.target_date}
     form = GoalEditForm(request.POST or None, initial=initial)
     context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.goal_update(goal=goal, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, "Goal updated. The earlier wording is kept in history.")
-                return redirect(_plan_url(goal))
-        return render(
-            request,
-            "keywork/careplans/goal_edit.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        )
-    return render(request, "keywork/careplans/goal_edit.html", context)
+
+    def done(_goal: object) -> HttpResponse:
+        messages.success(request, "Goal updated. The earlier wording is kept in history.")
+        return redirect(_plan_url(goal))
+
+    return form_page(
+        request,
+        form,
+        "keywork/careplans/goal_edit.html",
+        context,
+        action=lambda data: actions.goal_update(goal=goal, acting_user=request.user, **data),
+        done=done,
+    )

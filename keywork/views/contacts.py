@@ -36,6 +36,7 @@ from keywork.forms.contacts import (
 )
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
+from nectos.forms import add_action_errors
 from nectos.params import id_param
 from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
@@ -63,11 +64,6 @@ def _target(request) -> str:
     """The id of the element the logger swaps into, when not its own."""
     target = request.GET.get("target", "")
     return target if TARGET.fullmatch(target) else ""
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 @clinical_required
@@ -128,7 +124,7 @@ def contact_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             return _contact_logged(request, episode, contact, data["next_appointment_date"])
     return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
@@ -205,7 +201,7 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.contact_update(contact=contact, acting_user=request.user, **_fields(form))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(
                     request, "Contact corrected. The earlier version is in its history."
@@ -231,7 +227,7 @@ def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     contact=contact, acting_user=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, "Contact deleted. The deletion is kept in the history.")
                 return redirect("keywork:episode_contacts", episode_id=contact.episode_id)
@@ -255,7 +251,7 @@ def appointment_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
                     episode=episode, acting_user=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, "Appointment booked.")
                 return redirect("keywork:week")
