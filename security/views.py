@@ -174,7 +174,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     # not enough to take over the second factor.
     confirm = ConfirmItIsYouForm(request.POST or None, user=request.user)
     if request.method == "GET" or not confirm.is_valid():
-        status = 422 if request.method == "POST" else 200
+        status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else 200
         return render(request, "mfa/confirm_it_is_you.html", {"form": confirm}, status=status)
     codes = actions.recovery_codes_replace(user=request.user)
     second_factor_changed_notify(user=request.user, what="recovery_codes")  # type: ignore[arg-type]
