@@ -36,7 +36,7 @@ from keywork.forms.contacts import (
 )
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
-from nectos.forms import add_action_errors
+from nectos.forms import add_action_errors, form_page
 from nectos.params import id_param
 from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
@@ -196,21 +196,21 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     form = ContactForm(request.POST or None, episode=contact.episode, initial=initial)
     context = {"contact": contact, "episode": contact.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.contact_update(contact=contact, acting_user=request.user, **_fields(form))
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(
-                    request, "Contact corrected. The earlier version is in its history."
-                )
-                return redirect("keywork:contact_detail", pk=contact.pk)
-        return render(
-            request, "keywork/contacts/edit.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
-        )
-    return render(request, "keywork/contacts/edit.html", context)
+
+    def done(_contact: object) -> HttpResponse:
+        messages.success(request, "Contact corrected. The earlier version is in its history.")
+        return redirect("keywork:contact_detail", pk=contact.pk)
+
+    return form_page(
+        request,
+        form,
+        "keywork/contacts/edit.html",
+        context,
+        action=lambda _data: actions.contact_update(
+            contact=contact, acting_user=request.user, **_fields(form)
+        ),
+        done=done,
+    )
 
 
 @clinical_required
@@ -220,21 +220,21 @@ def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record_client_page(request, contact.episode.referral.client)
     form = ContactDeleteForm(request.POST or None)
     context = {"contact": contact, "episode": contact.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.contact_delete(
-                    contact=contact, acting_user=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(request, "Contact deleted. The deletion is kept in the history.")
-                return redirect("keywork:episode_contacts", episode_id=contact.episode_id)
-        return render(
-            request, "keywork/contacts/delete.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
-        )
-    return render(request, "keywork/contacts/delete.html", context)
+
+    def done(_none: object) -> HttpResponse:
+        messages.success(request, "Contact deleted. The deletion is kept in the history.")
+        return redirect("keywork:episode_contacts", episode_id=contact.episode_id)
+
+    return form_page(
+        request,
+        form,
+        "keywork/contacts/delete.html",
+        context,
+        action=lambda data: actions.contact_delete(
+            contact=contact, acting_user=request.user, reason=data["reason"]
+        ),
+        done=done,
+    )
 
 
 @clinical_required
@@ -244,24 +244,21 @@ def appointment_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpR
     record_client_page(request, episode.referral.client)
     form = AppointmentForm(request.POST or None)
     context = {"episode": episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.appointment_book(
-                    episode=episode, acting_user=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(request, "Appointment booked.")
-                return redirect("keywork:week")
-        return render(
-            request,
-            "keywork/contacts/appointment_form.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        )
-    return render(request, "keywork/contacts/appointment_form.html", context)
+
+    def done(_appointment: object) -> HttpResponse:
+        messages.success(request, "Appointment booked.")
+        return redirect("keywork:week")
+
+    return form_page(
+        request,
+        form,
+        "keywork/contacts/appointment_form.html",
+        context,
+        action=lambda data: actions.appointment_book(
+            episode=episode, acting_user=request.user, **data
+        ),
+        done=done,
+    )
 
 
 @clinical_required
