@@ -20,15 +20,11 @@ from keywork.access import get_drop_in_attendance_for_user, get_drop_in_session_
 from keywork.actions import dropin as actions
 from keywork.forms.dropin import AnonymousCountForm, DropInSessionForm
 from keywork.models import DropInSession
+from nectos.forms import add_action_errors
 from services.http import AuthenticatedHttpRequest
 
 SESSIONS_PER_PAGE = 30
 COUNTER = "keywork/dropin/session.html#counter"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 @clinical_required
@@ -42,7 +38,7 @@ def drop_in_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             session = actions.drop_in_session_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Drop-in session recorded.")
             return redirect("keywork:drop_in_session", pk=session.pk)

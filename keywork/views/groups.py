@@ -19,14 +19,10 @@ from keywork.forms.groups import EnrolForm, GroupSessionForm, RegisterForm
 from keywork.models import ContactType, Episode, GroupSession
 from keywork.progress import progress_for, with_programme_start
 from nectos import clock
+from nectos.forms import add_action_errors
 from services.http import AuthenticatedHttpRequest
 
 SESSIONS_PER_PAGE = 30
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 @clinical_required
@@ -40,7 +36,7 @@ def group_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             session = actions.group_session_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Session created.")
             return redirect("keywork:group_session", pk=session.pk)
@@ -160,7 +156,7 @@ def group_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 episode_ids=[e.pk for e in form.cleaned_data["episodes"]],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"{added} enrolled.")
             return redirect("keywork:group_session", pk=session.pk)
