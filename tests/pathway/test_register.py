@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients import actions
 from clients.models import Client, Referral
-from tests.pathway.conftest import assess, discharge, register, start
+from tests.pathway.helpers import assess, discharge, register, start
 
 pytestmark = pytest.mark.django_db
 
