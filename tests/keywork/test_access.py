@@ -11,7 +11,7 @@ from keywork.actions.dropin import drop_in_attendance_add, drop_in_session_creat
 from keywork.actions.groups import group_enrol, group_session_create
 from keywork.models import Contact, DropInAttendance, Goal, GroupEnrolment, KeyworkAppointment
 from tests.factories import ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 

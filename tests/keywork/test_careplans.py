@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from keywork.actions.careplans import goal_add, goal_review, goal_update
 from keywork.models import CarePlan, Goal, GoalReview
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 

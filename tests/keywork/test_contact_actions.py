@@ -14,7 +14,7 @@ from keywork.actions.contacts import (
 )
 from keywork.models import Contact, ContactIntervention, KeyworkAppointment
 from tests.factories import ContactFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from keywork.actions.contacts import appointment_book, contact_log
 from keywork.models import Contact, KeyworkAppointment
 from tests.factories import ContactFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 

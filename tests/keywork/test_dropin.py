@@ -11,7 +11,7 @@ from keywork.actions.dropin import (
 )
 from keywork.models import DropInAttendance, DropInSession
 from tests.factories import ClientFactory, ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 

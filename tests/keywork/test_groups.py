@@ -12,7 +12,7 @@ from keywork.actions.groups import (
 )
 from keywork.models import Contact, GroupEnrolment
 from tests.factories import EpisodeFactory, ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 

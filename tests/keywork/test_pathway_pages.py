@@ -19,7 +19,7 @@ from tests.factories import (
     EpisodeFactory,
     ReferralFactory,
 )
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from keywork.actions.contacts import appointment_book, contact_log
 from keywork.models import KeyworkAppointment
 from keywork.week import my_week
 from tests.factories import AppointmentFactory, EpisodeFactory, ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
