@@ -34,7 +34,7 @@ def _acting_membership(
     if user.is_superuser:
         return ADMIN_ROLE, service.pk if service else None
     memberships = Membership.objects.filter(user=user)
-    order = [
+    order: list[str | models.Expression] = [
         Case(
             When(role=Role.MANAGER, then=Value(0)),
             When(role=Role.KEYWORKER, then=Value(1)),
@@ -82,7 +82,7 @@ def record_access(
         else:
             kind = AccessKind.VIEW
     role, service_id = _acting_membership(request.user, client, service)
-    return AccessEvent.objects.create(
+    return AccessEvent.objects.create(  # type: ignore[misc]
         user=request.user,
         role=role,
         service_id=service_id,

@@ -44,7 +44,7 @@ def _not_in_future(day: dt.date, field: str, what: str) -> None:
 @transaction.atomic
 def referral_register(
     *,
-    registered_by: User,
+    acting_user: User,
     service: Service,
     referral_date: dt.date,
     source: ReferralSource,
@@ -56,7 +56,7 @@ def referral_register(
     """Register a referral for a returning `client` or a `new_client`."""
     if (client is None) == (new_client is None):
         raise ValueError("Give exactly one of client and new_client")
-    if not works_in(registered_by, service):
+    if not works_in(acting_user, service):
         raise ValidationError({"service": "You can only refer to a service you work in."})
     _not_in_future(referral_date, "referral_date", "referral date")
     if new_client is not None:
@@ -68,6 +68,7 @@ def referral_register(
             raise ValidationError({"date_of_birth": "Check the year of birth."})
         date_of_birth = new_client.date_of_birth
     else:
+        assert client is not None
         date_of_birth = client.date_of_birth
     if referral_date < date_of_birth:
         raise ValidationError(
@@ -82,6 +83,7 @@ def referral_register(
                 {"service": "This client is already in treatment at this service."}
             )
     else:
+        assert new_client is not None
         client = Client.objects.create(
             initials=initials,
             date_of_birth=date_of_birth,

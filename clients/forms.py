@@ -19,6 +19,7 @@ from clients.models import (
 )
 from clients.queries import normalise_initials, possible_duplicates
 from nectos import clock
+from services.models import Service
 from submissions.forms import SubmissionKeyMixin
 
 NEW_CLIENT = "new"
@@ -99,7 +100,7 @@ class ReferralForm(SubmissionKeyMixin, PathwayForm):
     consent_national_reporting = forms.BooleanField(
         label="Consents to national reporting (NDTMS)", required=False
     )
-    service = forms.ModelChoiceField(queryset=None, empty_label="Choose…")
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label="Choose…")
     referral_date = forms.DateField(widget=DateInput)
     source = forms.ModelChoiceField(
         label="Referral source", queryset=ReferralSource.objects.all(), empty_label="Choose…"
@@ -131,7 +132,7 @@ class ReferralForm(SubmissionKeyMixin, PathwayForm):
         self.matches: list[Client] = []
         self.chosen_client: Client | None = None
         services = clinical_services(user)
-        self.fields["service"].queryset = services
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
         if len(services) == 1:
             self.fields["service"].initial = services[0]
         self.fields["referral_date"].initial = clock.today()
@@ -162,7 +163,9 @@ class ReferralForm(SubmissionKeyMixin, PathwayForm):
         return day
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
+        birth: dt.date | None
         if self.client is not None:
             birth = self.client.date_of_birth
         else:
@@ -221,7 +224,8 @@ class AppointmentForm(PathwayForm):
         return day
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         offered, day = data.get("offered_date"), data.get("appointment_date")
         if offered and day and day < offered:
             self.add_error(

@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from clients.forms import AppointmentForm, AttendanceForm, ReferralForm, SearchF
 from clients.models import Attendance, Referral
 from clients.queries import search_clients
 from nectos import clock
+from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
 from submissions.queries import earlier_submission
 
@@ -33,7 +35,7 @@ def _invalid(request, template: str, context: dict):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request):
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a referral. With ?client=<key> it re-engages a known client
     (the opaque key, never an identifier)."""
     client = None
@@ -69,7 +71,7 @@ def referral_new(request):
                     key=data.get("submission_key"),
                     model=Referral,
                     create=lambda: actions.referral_register(
-                        registered_by=request.user,
+                        acting_user=request.user,
                         service=data["service"],
                         referral_date=data["referral_date"],
                         source=data["source"],
@@ -95,7 +97,7 @@ def referral_new(request):
 
 @clinical_required
 @require_POST
-def referral_matches(request):
+def referral_matches(request: AuthenticatedHttpRequest) -> HttpResponse:
     """HTMX: known clients with the initials, date of birth and sex typed so
     far. The details travel in the POST body, never the URL."""
     form = ReferralForm(request.POST, user=request.user)
@@ -105,7 +107,7 @@ def referral_matches(request):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def appointment_new(request, pk: int):
+def appointment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, pk)
     record_client_page(request, referral.client)
     form = AppointmentForm(request.POST or None, referral=referral)
@@ -131,7 +133,7 @@ def appointment_new(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def appointment_attendance(request, pk: int):
+def appointment_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record what happened at an assessment. In place (HTMX) from the client
     record or the waiting list; a whole page without JavaScript."""
     appointment = get_appointment_for_user(request.user, pk)
@@ -143,7 +145,7 @@ def appointment_attendance(request, pk: int):
         else "clients/appointment_attendance.html"
     )
     # It is the booked one, so the latest: offer a rebooking after a DNA.
-    appointment.is_latest = True
+    appointment.is_latest = True  # type: ignore[attr-defined]
     context = {
         "form": form,
         "appointment": appointment,
@@ -161,7 +163,7 @@ def appointment_attendance(request, pk: int):
                 form.add_error(None, error)
             else:
                 if request.htmx:
-                    appointment.is_latest = True
+                    appointment.is_latest = True  # type: ignore[attr-defined]
                     context.update(
                         appointment=appointment,
                         form=AttendanceForm(appointment=appointment),
@@ -176,7 +178,7 @@ def appointment_attendance(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def client_search(request):
+def client_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search terms go in the POST body so they never reach a URL or an
     access log."""
     form = SearchForm(request.POST or None)

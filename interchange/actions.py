@@ -45,12 +45,15 @@ def _reporter(job_id: int):
     return report
 
 
-def import_job_create(*, user: User, upload: UploadedFile) -> ImportJob:
+def import_job_create(*, acting_user: User, upload: UploadedFile) -> ImportJob:
     from interchange import tasks
 
     with transaction.atomic():
         job = ImportJob(
-            created_by=user, size=upload.size, state=ImportState.CHECKING, queued_at=clock.now()
+            created_by=acting_user,
+            size=upload.size,
+            state=ImportState.CHECKING,
+            queued_at=clock.now(),
         )
         # The stored name is the job's, never the uploader's file name.
         job.upload.save(f"bundle-{clock.now():%Y%m%d%H%M%S}.zip", upload, save=False)

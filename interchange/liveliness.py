@@ -179,14 +179,14 @@ def _keywork(rng, episodes, interventions, today: dt.date, result: Liveliness) -
             # Seen today: a morning appointment, resolved by its contact.
             booked = appointment_book(
                 episode=episode,
-                by=keyworker,
+                acting_user=keyworker,
                 appointment_date=today,
                 appointment_time=rng.choice(SLOTS[:6]),
                 mode=Mode.IN_PERSON,
             )
             contact_log(
                 episode=episode,
-                by=keyworker,
+                acting_user=keyworker,
                 contact_date=today,
                 duration_minutes=rng.choice((30, 45, 60)),
                 interventions=[rng.choice(interventions)],
@@ -197,7 +197,7 @@ def _keywork(rng, episodes, interventions, today: dt.date, result: Liveliness) -
             # Booked for this afternoon: not seen yet.
             appointment_book(
                 episode=episode,
-                by=keyworker,
+                acting_user=keyworker,
                 appointment_date=today,
                 appointment_time=rng.choice(SLOTS[6:]),
             )
@@ -223,7 +223,7 @@ def _keywork(rng, episodes, interventions, today: dt.date, result: Liveliness) -
             day = _next_weekday(today + rng.randint(1, AHEAD_DAYS - 2) * DAY)
             appointment_book(
                 episode=episode,
-                by=keyworker,
+                acting_user=keyworker,
                 appointment_date=day,
                 appointment_time=rng.choice(SLOTS),
                 mode=rng.choice((Mode.IN_PERSON,) * 4 + (Mode.TELEPHONE,)),
@@ -246,7 +246,7 @@ def _goals(rng, episodes, today: dt.date, result: Liveliness) -> None:
                 review = max(set_on, today) + rng.randint(8, 28) * DAY
             goal_add(
                 episode=episode,
-                by=episode.keyworker,
+                acting_user=episode.keyworker,
                 text=rng.choice(GOALS[domain]),
                 domain=domain,
                 set_on=set_on,
@@ -285,7 +285,7 @@ def _weekly_sessions(
     for day in days:
         session = group_session_create(
             service=service,
-            by=manager,
+            acting_user=manager,
             session_date=day,
             title=title,
             kind=kind,
@@ -307,10 +307,10 @@ def _weekly_sessions(
                 _in_treatment(service, day).filter(pk__in=absent).values_list("pk", flat=True)
             )
             if absent:
-                group_enrol(session=session, by=manager, episode_ids=absent)
+                group_enrol(session=session, acting_user=manager, episode_ids=absent)
                 group_register_record(
                     session=session,
-                    by=session.facilitator,
+                    acting_user=session.facilitator,
                     rows=[
                         RegisterRow(e.pk, Attendance.DNA, None)
                         for e in session.enrolments.filter(contact__isnull=True)
@@ -337,7 +337,7 @@ def _weekly_sessions(
                 pk__in=recent_episodes, end_date__isnull=True
             ).values_list("pk", flat=True)
         result.counts[f"{kind} enrolments ahead"] += group_enrol(
-            session=session, by=manager, episode_ids=list(wanted)
+            session=session, acting_user=manager, episode_ids=list(wanted)
         )
 
 
@@ -365,7 +365,7 @@ def _drop_in(rng, service, managers, open_episodes, today, result: Liveliness) -
     for day in _weekdays_between(today - SESSIONS_BACK_DAYS * DAY, today, set(DROP_IN_WEEKDAYS)):
         session = drop_in_session_create(
             service=service,
-            by=rng.choice(staff) if staff else by,
+            acting_user=rng.choice(staff) if staff else by,
             session_date=day,
             label="Afternoon",
             anonymous_count=rng.randint(2, 9),
@@ -373,7 +373,7 @@ def _drop_in(rng, service, managers, open_episodes, today, result: Liveliness) -
         sessions.append(session)
         result.counts["drop-in sessions"] += 1
         for client in rng.sample(in_treatment, min(len(in_treatment), rng.randint(1, 4))):
-            drop_in_attendance_add(session=session, by=by, client=client)
+            drop_in_attendance_add(session=session, acting_user=by, client=client)
             result.counts["drop-in named attendances"] += 1
     # Referred lately, not yet assessed: about half have come to drop-in
     # meanwhile, which the waiting list shows as engagement.
@@ -394,5 +394,5 @@ def _drop_in(rng, service, managers, open_episodes, today, result: Liveliness) -
         after = [s for s in sessions if s.session_date >= referral.referral_date]
         for session in rng.sample(after, min(len(after), rng.randint(1, 3))):
             if not session.attendances.filter(client=referral.client).exists():
-                drop_in_attendance_add(session=session, by=by, client=referral.client)
+                drop_in_attendance_add(session=session, acting_user=by, client=referral.client)
                 result.counts["drop-in visits before assessment"] += 1

@@ -40,7 +40,9 @@ def index(request):
     codes = _importer_or_404(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = actions.import_job_create(user=request.user, upload=form.cleaned_data["bundle"])
+        job = actions.import_job_create(
+            acting_user=request.user, upload=form.cleaned_data["bundle"]
+        )
         return redirect("interchange:detail", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).defer("report")[:20]
     context = {"form": form, "jobs": jobs, "codes": codes, "max_bytes": max_upload_bytes()}

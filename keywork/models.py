@@ -133,8 +133,10 @@ class Contact(models.Model):
     mode = models.CharField(max_length=20, choices=Mode.choices)
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     attendance = models.CharField(max_length=20, choices=Attendance.choices)
-    interventions = models.ManyToManyField(
-        Intervention, through="ContactIntervention", blank=True, related_name="contacts"
+    interventions: "models.ManyToManyField[Intervention, ContactIntervention]" = (
+        models.ManyToManyField(
+            Intervention, through="ContactIntervention", blank=True, related_name="contacts"
+        )
     )
     note = models.TextField("confidential note", blank=True)
     recorded_by = models.ForeignKey(

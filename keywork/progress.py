@@ -134,8 +134,9 @@ def residential_stay(episode: Episode, as_of: dt.date) -> ResidentialStay | None
     if episode.tier != 4 or not episode.planned_days:
         return None
     planned_end = episode.start_date + dt.timedelta(days=episode.planned_days)
-    ended = episode.end_date is not None and episode.end_date <= as_of
-    stop = episode.end_date if ended else as_of
+    end = episode.end_date
+    ended = end is not None and end <= as_of
+    stop = end if end is not None and ended else as_of
     reason = episode.discharge_reason if ended else None
     return ResidentialStay(
         planned_days=episode.planned_days,

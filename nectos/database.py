@@ -8,7 +8,7 @@ import dj_database_url
 EMBEDDED_DB_NAME = "nectos"
 
 
-def database_config(url: str, base_dir: Path) -> dict:
+def database_config(url: str, base_dir: Path) -> dj_database_url.DBConfig:
     if not url:
         url = embedded_postgres_url(base_dir / ".pgdata")
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)

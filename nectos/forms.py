@@ -29,8 +29,19 @@ def form_page(
             try:
                 result = action(form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_action_errors(form, error)
             else:
                 return done(result)
         return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     return render(request, template, context)
+
+
+def add_action_errors(form: Form, error: ValidationError) -> None:
+    """An action's refusal on the form: beside the field it names when the
+    form has that field, else at the top (an action may name a model field
+    that this form does not show)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -33,7 +34,7 @@ from outcomes.models import (
     ReportedBy,
     duplicate_message,
 )
-from services.models import Instruments
+from services.models import Instruments, User
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ FORM_FIELDS = (
 # --- Outcome forms ----------------------------------------------------------
 
 
-def outcome_form_save(*, form: OutcomeForm, recorded_by, fields: dict) -> OutcomeForm:
+def outcome_form_save(*, form: OutcomeForm, acting_user: User, fields: dict) -> OutcomeForm:
     """Create (form.pk is None) or edit an outcome form, validated by the
     model's rules, and bring the episode's follow-ups up to date in the same
     transaction. Raises ValidationError with a message per field."""
@@ -71,7 +72,7 @@ def outcome_form_save(*, form: OutcomeForm, recorded_by, fields: dict) -> Outcom
     for name, value in fields.items():
         setattr(form, name, value)
     if form.pk is None:
-        form.recorded_by = recorded_by
+        form.recorded_by = acting_user
     form.full_clean()
     try:
         with transaction.atomic():
@@ -133,7 +134,8 @@ def _ensure_rows(episodes: QuerySet, as_of: dt.date | None = None) -> int:
     that use the NECTOS forms), and for the TOPs due (top_followups)."""
     top_followups.ensure_rows(episodes, as_of or clock.today())
     episodes = episodes.exclude(referral__service__outcome_instruments=Instruments.TOP)
-    missing = Q()
+    # The first |= gives the Exists itself: Q() | x is x.
+    missing: Q | Combinable = Q()
     for timepoint in FOLLOW_UP_DAYS:
         missing |= ~Exists(FollowUp.objects.filter(episode=OuterRef("pk"), timepoint=timepoint))
     ids = list(episodes.filter(missing).values_list("pk", flat=True))

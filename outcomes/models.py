@@ -318,9 +318,11 @@ class FollowUp(models.Model):
     @property
     def stage(self) -> str | None:
         """The TOP stage this row asks for."""
-        return {FollowUpKind.TOP_START: "start", FollowUpKind.TOP_REVIEW: "review"}.get(
-            self.timepoint
-        )
+        stages: dict[str, str] = {
+            FollowUpKind.TOP_START: "start",
+            FollowUpKind.TOP_REVIEW: "review",
+        }
+        return stages.get(self.timepoint)
 
     @property
     def is_outstanding(self) -> bool:

@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -17,6 +17,7 @@ from clients.review_models import REVIEW_COLUMNS, REVIEW_ITEMS, ClientReview
 from nectos import clock
 from outcomes.access import get_episode_for_user
 from outcomes.views import _next_url
+from services.http import AuthenticatedHttpRequest
 from services.models import LocalAuthority
 
 
@@ -52,12 +53,12 @@ class ClientReviewForm(forms.ModelForm):
         for item in REVIEW_ITEMS:
             value = data.get(item)
             column = REVIEW_COLUMNS[item]
-            fields[column] = value.pk if hasattr(value, "pk") else value
+            fields[column] = getattr(value, "pk", value)
         return fields
 
 
 @require_http_methods(["GET", "POST"])
-def client_review_create(request, episode_pk: int):
+def client_review_create(request: AuthenticatedHttpRequest, episode_pk: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_pk)
     record_client_page(request, episode.referral.client)
     client = episode.referral.client

@@ -3,7 +3,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from outcomes import actions, queries
 from outcomes.access import get_episode_for_user, get_form_for_user
 from outcomes.forms import OutcomeFormForm, initial_for
 from outcomes.models import OutcomeForm
+from services.http import AuthenticatedHttpRequest
 from services.models import Service
 from submissions.actions import submit_once
 from submissions.queries import earlier_submission
@@ -46,7 +47,7 @@ def _save(request, form: OutcomeFormForm, template_context: dict):
                 model=OutcomeForm,
                 create=lambda: actions.outcome_form_save(
                     form=form.instance,
-                    recorded_by=request.user,
+                    acting_user=request.user,
                     fields={name: form.cleaned_data[name] for name in actions.FORM_FIELDS},
                 ),
             )
@@ -61,7 +62,7 @@ def _save(request, form: OutcomeFormForm, template_context: dict):
 
 
 @require_http_methods(["GET", "POST"])
-def form_create(request, episode_pk: int):
+def form_create(request: AuthenticatedHttpRequest, episode_pk: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_pk)
     record_client_page(request, episode.referral.client)
     form = OutcomeFormForm(
@@ -74,7 +75,7 @@ def form_create(request, episode_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def form_edit(request, pk: int):
+def form_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outcome_form = get_form_for_user(request.user, pk)
     episode = outcome_form.episode
     record_client_page(request, episode.referral.client)
@@ -83,7 +84,7 @@ def form_edit(request, pk: int):
 
 
 @require_GET
-def episode(request, episode_pk: int):
+def episode(request: AuthenticatedHttpRequest, episode_pk: int) -> HttpResponse:
     """One episode's forms beside its baseline, and its follow-ups."""
     episode = get_episode_for_user(request.user, episode_pk)
     record_client_page(request, episode.referral.client)
@@ -93,7 +94,7 @@ def episode(request, episode_pk: int):
 
 @require_http_methods(["GET", "POST"])
 @clinical_required
-def notifications(request):
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A keyworker's follow-ups: what is due or overdue now, and what they
     were told and when."""
     if request.method == "POST":
@@ -109,7 +110,7 @@ def notifications(request):
 
 
 @require_GET
-def overdue(request):
+def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A manager's view: overdue forms by keyworker in the services they manage."""
     managed = list(Service.objects.managed_by(request.user))
     if not managed:

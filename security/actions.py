@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nectos import clock
 from security.models import RecoveryCode, UserSession, session_handle
+from services.models import User
 
 log = logging.getLogger("nectos.security")
 
@@ -142,10 +143,10 @@ def second_factor_wait_seconds(*, user) -> int:
 
 
 @transaction.atomic
-def second_factor_reset(*, user, by) -> None:
+def second_factor_reset(*, user: User, acting_user: User) -> None:
     """An administrator's reset: the user's app and recovery codes go, their
     sessions end, and at the next sign-in they enrol again."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     sessions_end_all(user=user)
-    log.info("second factor reset user_id=%s by_user_id=%s", user.pk, by.pk)
+    log.info("second factor reset user_id=%s by_user_id=%s", user.pk, acting_user.pk)

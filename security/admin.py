@@ -17,4 +17,4 @@ for model in (TOTPDevice, StaticDevice):
 # so that services never imports security (security is listed after services
 # in INSTALLED_APPS, so the staff admin is registered by now).
 staff_admin = admin.site.get_model_admin(User)
-staff_admin.actions = [*staff_admin.actions, send_set_up_link, reset_second_factor]
+staff_admin.actions = [*staff_admin.actions, send_set_up_link, reset_second_factor]  # type: ignore[misc]

@@ -8,7 +8,7 @@ from security.staff import set_up_link_send
 def reset_second_factor(modeladmin, request, queryset) -> None:
     count = 0
     for user in queryset:
-        second_factor_reset(user=user, by=request.user)
+        second_factor_reset(user=user, acting_user=request.user)
         count += 1
     modeladmin.message_user(
         request,
@@ -19,7 +19,7 @@ def reset_second_factor(modeladmin, request, queryset) -> None:
 
 @admin.action(description="Send a set-up link (they choose their own password)")
 def send_set_up_link(modeladmin, request, queryset) -> None:
-    sent = [user for user in queryset if set_up_link_send(user=user, by=request.user)]
+    sent = [user for user in queryset if set_up_link_send(user=user, acting_user=request.user)]
     missing = queryset.count() - len(sent)
     modeladmin.message_user(
         request,

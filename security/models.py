@@ -22,9 +22,9 @@ class UserSession(AbstractBaseSession):
     signed_in_at = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
 
-    objects = BaseSessionManager()
+    objects = BaseSessionManager()  # type: ignore[misc]
 
-    class Meta(AbstractBaseSession.Meta):
+    class Meta(AbstractBaseSession.Meta):  # type: ignore[name-defined]
         db_table = "security_user_session"
         indexes = [models.Index(fields=["user", "expire_date"])]
 

@@ -24,7 +24,7 @@ log = logging.getLogger("nectos.security")
 # --- set-up links ---------------------------------------------------------------
 
 
-def set_up_link_send(*, user: User, by: User) -> bool:
+def set_up_link_send(*, user: User, acting_user: User) -> bool:
     """Email a link the user follows to choose their own password. False
     when they have no email address to send it to."""
     if not user.email:
@@ -35,14 +35,14 @@ def set_up_link_send(*, user: User, by: User) -> bool:
     send_mail(
         subject="NECTOS: set your password",
         message=(
-            f"{by} asked NECTOS to send you this link to set your password:\n\n{link}\n\n"
+            f"{acting_user} asked NECTOS to send you this link to set your password:\n\n{link}\n\n"
             "It works once, and stops working when you sign in or your password changes. "
             "If you did not expect it, tell your administrator.\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
     )
-    log.info("set-up link sent user_id=%s by_user_id=%s", user.pk, by.pk)
+    log.info("set-up link sent user_id=%s by_user_id=%s", user.pk, acting_user.pk)
     return True
 
 

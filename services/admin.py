@@ -36,8 +36,8 @@ class StaffAdmin(UserAdmin):
     # No password here: nobody sets another person's password. They set
     # their own from a set-up link (security's admin adds that action).
     fieldsets = (
-        ((None, {"fields": ("username",)}),)
-        + UserAdmin.fieldsets[1:]
+        ((None, {"fields": ("username",)}),)  # type: ignore[assignment,operator]
+        + UserAdmin.fieldsets[1:]  # type: ignore[index]
         + (("Profile", {"fields": ("full_name",)}),)
     )
     add_form = StaffCreationForm

@@ -35,7 +35,7 @@ class User(AbstractUser):
 
     full_name = models.CharField(max_length=150, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         triggers = [
             # Administrators hold no clinical membership: a user who has one
             # cannot be made a superuser (the membership's own rule is below).

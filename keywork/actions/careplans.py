@@ -46,7 +46,7 @@ def _goal_text_errors(text: str, domain: str) -> dict[str, str]:
 def goal_add(
     *,
     episode: Episode,
-    by: User,
+    acting_user: User,
     text: str,
     domain: str,
     target_date: dt.date | None = None,
@@ -66,8 +66,10 @@ def goal_add(
         errors["next_review_date"] = "The next review cannot be before the goal was agreed."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), pghistory.context(user=by.pk):
-        plan, _ = CarePlan.objects.get_or_create(episode=episode, defaults={"created_by": by})
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
+        plan, _ = CarePlan.objects.get_or_create(
+            episode=episode, defaults={"created_by": acting_user}
+        )
         return Goal.objects.create(
             care_plan=plan,
             text=text.strip(),
@@ -75,12 +77,12 @@ def goal_add(
             target_date=target_date,
             next_review_date=next_review_date,
             set_on=set_on,
-            created_by=by,
+            created_by=acting_user,
         )
 
 
 def goal_update(
-    *, goal: Goal, by: User, text: str, domain: str, target_date: dt.date | None
+    *, goal: Goal, acting_user: User, text: str, domain: str, target_date: dt.date | None
 ) -> Goal:
     """Reword a goal or move its target. The old wording stays in history."""
     errors = _goal_text_errors(text, domain)
@@ -88,7 +90,7 @@ def goal_update(
         errors["target_date"] = "The target date cannot be before the goal was agreed."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         goal.text = text.strip()
         goal.domain = domain
         goal.target_date = target_date
@@ -99,7 +101,7 @@ def goal_update(
 def goal_review(
     *,
     goal: Goal,
-    by: User,
+    acting_user: User,
     review_date: dt.date,
     note: str,
     status: str,
@@ -126,9 +128,13 @@ def goal_review(
         next_review_date = None
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         review = GoalReview.objects.create(
-            goal=goal, review_date=review_date, note=note.strip(), status=status, reviewed_by=by
+            goal=goal,
+            review_date=review_date,
+            note=note.strip(),
+            status=status,
+            reviewed_by=acting_user,
         )
         goal.status = status
         goal.next_review_date = next_review_date

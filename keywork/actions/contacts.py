@@ -106,7 +106,7 @@ def _set_interventions(contact: Contact, codes: set[str], *, new: bool = False) 
 def contact_log(
     *,
     episode: Episode,
-    by: User,
+    acting_user: User,
     contact_date: dt.date,
     contact_type: str = ContactType.KEYWORK,
     mode: str = Mode.IN_PERSON,
@@ -144,7 +144,7 @@ def contact_log(
             field="next_appointment_date",
         )
     _raise_if(errors)
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         contact = Contact.objects.create(
             episode=episode,
             contact_date=contact_date,
@@ -153,7 +153,7 @@ def contact_log(
             duration_minutes=duration_minutes,
             attendance=attendance,
             note=note,
-            recorded_by=by,
+            recorded_by=acting_user,
         )
         _set_interventions(contact, codes, new=True)
         if appointment is not None:
@@ -172,7 +172,7 @@ def contact_log(
                 contact_type=ContactType.KEYWORK,
                 mode=mode,
                 staff=episode.keyworker,
-                booked_by=by,
+                booked_by=acting_user,
             )
     return contact
 
@@ -180,7 +180,7 @@ def contact_log(
 def contact_update(
     *,
     contact: Contact,
-    by: User,
+    acting_user: User,
     contact_date: dt.date,
     contact_type: str,
     mode: str,
@@ -202,7 +202,7 @@ def contact_update(
             today=clock.today(),
         )
     )
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         contact.contact_date = contact_date
         contact.contact_type = contact_type
         contact.mode = mode
@@ -223,19 +223,19 @@ def contact_update(
     return contact
 
 
-def contact_delete(*, contact: Contact, by: User, reason: str) -> None:
+def contact_delete(*, contact: Contact, acting_user: User, reason: str) -> None:
     """Delete a contact logged in error. Its history (and the reason) stays."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the contact is being deleted."})
-    with transaction.atomic(), pghistory.context(user=by.pk, reason=reason):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
         contact.delete()
 
 
 def appointment_book(
     *,
     episode: Episode,
-    by: User,
+    acting_user: User,
     appointment_date: dt.date,
     appointment_time: dt.time | None = None,
     contact_type: str = ContactType.KEYWORK,
@@ -252,7 +252,7 @@ def appointment_book(
             field="appointment_date",
         )
     )
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         return KeyworkAppointment.objects.create(
             episode=episode,
             appointment_date=appointment_date,
@@ -260,12 +260,12 @@ def appointment_book(
             contact_type=contact_type,
             mode=mode,
             staff=staff,
-            booked_by=by,
+            booked_by=acting_user,
         )
 
 
 def appointment_record_absence(
-    *, appointment: KeyworkAppointment, by: User, attendance: str
+    *, appointment: KeyworkAppointment, acting_user: User, attendance: str
 ) -> Contact:
     """Resolve a booked appointment the client did not attend: a DNA or a
     cancellation is a contact with that attendance and no length."""
@@ -273,7 +273,7 @@ def appointment_record_absence(
         raise ValidationError({"attendance": "Record an attended appointment as a contact."})
     return contact_log(
         episode=appointment.episode,
-        by=by,
+        acting_user=acting_user,
         contact_date=appointment.appointment_date,
         contact_type=appointment.contact_type,
         mode=appointment.mode,
@@ -283,9 +283,9 @@ def appointment_record_absence(
     )
 
 
-def appointment_delete(*, appointment: KeyworkAppointment, by: User) -> None:
+def appointment_delete(*, appointment: KeyworkAppointment, acting_user: User) -> None:
     """Remove a booking made in error. A resolved one stays with its contact."""
     if not appointment.is_booked:
         raise ValidationError({"appointment": "This appointment already has an outcome."})
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         appointment.delete()

@@ -19,7 +19,7 @@ from services.models import Service, User
 def drop_in_session_create(
     *,
     service: Service,
-    by: User,
+    acting_user: User,
     session_date: dt.date,
     label: str = "",
     anonymous_count: int = 0,
@@ -27,7 +27,7 @@ def drop_in_session_create(
     errors = {}
     if anonymous_count < 0:
         errors["anonymous_count"] = "The count cannot be negative."
-    if not works_in(by, service):
+    if not works_in(acting_user, service):
         errors["service"] = "You can only run drop-in sessions for a service you work in."
     elif not service.open_access_drop_in:
         errors["service"] = "This service does not run an open-access drop-in."
@@ -35,38 +35,42 @@ def drop_in_session_create(
         errors["session_date"] = "Record a drop-in session on the day or afterwards."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         return DropInSession.objects.create(
             service=service,
             session_date=session_date,
             label=label.strip(),
             anonymous_count=anonymous_count,
-            created_by=by,
+            created_by=acting_user,
         )
 
 
-def drop_in_attendance_add(*, session: DropInSession, by: User, client: Client) -> DropInAttendance:
+def drop_in_attendance_add(
+    *, session: DropInSession, acting_user: User, client: Client
+) -> DropInAttendance:
     """Record a named client of the service as having come."""
     if not client.referrals.filter(service_id=session.service_id).exists():
         raise ValidationError({"client": "Only clients referred to this service can be named."})
     if session.attendances.filter(client=client).exists():
         raise ValidationError({"client": "This client is already recorded at this session."})
-    with transaction.atomic(), pghistory.context(user=by.pk):
-        return DropInAttendance.objects.create(session=session, client=client, recorded_by=by)
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
+        return DropInAttendance.objects.create(
+            session=session, client=client, recorded_by=acting_user
+        )
 
 
-def drop_in_attendance_remove(*, attendance: DropInAttendance, by: User) -> None:
-    with transaction.atomic(), pghistory.context(user=by.pk):
+def drop_in_attendance_remove(*, attendance: DropInAttendance, acting_user: User) -> None:
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         attendance.delete()
 
 
-def drop_in_anonymous_add(*, session: DropInSession, by: User, delta: int) -> int:
+def drop_in_anonymous_add(*, session: DropInSession, acting_user: User, delta: int) -> int:
     """Count people who came without giving a name (delta may be -1 to
     correct a slip); never below zero. Atomic in the database, so two people
     counting at the door do not lose a visitor. Returns the new count."""
     if delta not in (-1, 1):
         raise ValidationError({"delta": "Count visitors one at a time."})
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         DropInSession.objects.filter(pk=session.pk).update(
             anonymous_count=Greatest(F("anonymous_count") + delta, 0)
         )
@@ -74,10 +78,10 @@ def drop_in_anonymous_add(*, session: DropInSession, by: User, delta: int) -> in
     return session.anonymous_count
 
 
-def drop_in_anonymous_set(*, session: DropInSession, by: User, count: int) -> None:
+def drop_in_anonymous_set(*, session: DropInSession, acting_user: User, count: int) -> None:
     """Correct the anonymous count outright (entered after the session)."""
     if count < 0:
         raise ValidationError({"anonymous_count": "The count cannot be negative."})
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         session.anonymous_count = count
         session.save(update_fields=["anonymous_count"])

@@ -26,10 +26,16 @@ from services.models import Service, User
 
 
 def _session_errors(
-    *, service: Service, by: User, title: str, kind: str, facilitator: User, duration_minutes: int
+    *,
+    service: Service,
+    acting_user: User,
+    title: str,
+    kind: str,
+    facilitator: User,
+    duration_minutes: int,
 ) -> dict[str, str]:
     errors = {}
-    if not works_in(by, service):
+    if not works_in(acting_user, service):
         errors["service"] = "You can only run sessions for a service you work in."
     if not title.strip():
         errors["title"] = "Give the session a title."
@@ -45,7 +51,7 @@ def _session_errors(
 def group_session_create(
     *,
     service: Service,
-    by: User,
+    acting_user: User,
     session_date: dt.date,
     title: str,
     kind: str,
@@ -58,7 +64,7 @@ def group_session_create(
     weekly group or the day programme does not start from nothing."""
     errors = _session_errors(
         service=service,
-        by=by,
+        acting_user=acting_user,
         title=title,
         kind=kind,
         facilitator=facilitator,
@@ -66,7 +72,7 @@ def group_session_create(
     )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         session = GroupSession.objects.create(
             service=service,
             session_date=session_date,
@@ -74,7 +80,7 @@ def group_session_create(
             kind=kind,
             facilitator=facilitator,
             duration_minutes=duration_minutes,
-            created_by=by,
+            created_by=acting_user,
         )
         if copy_enrolment:
             previous = (
@@ -94,7 +100,7 @@ def group_session_create(
     return session
 
 
-def group_enrol(*, session: GroupSession, by: User, episode_ids: Iterable[int]) -> int:
+def group_enrol(*, session: GroupSession, acting_user: User, episode_ids: Iterable[int]) -> int:
     """Enrol episodes of the session's service; returns how many were added."""
     wanted = set(episode_ids)
     eligible = set(
@@ -106,19 +112,19 @@ def group_enrol(*, session: GroupSession, by: User, episode_ids: Iterable[int]) 
         raise ValidationError(
             {"episodes": "Enrol only clients of this service in treatment on the session date."}
         )
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         already = set(session.enrolments.values_list("episode_id", flat=True))
         new = [GroupEnrolment(session=session, episode_id=pk) for pk in sorted(eligible - already)]
         GroupEnrolment.objects.bulk_create(new)
     return len(new)
 
 
-def group_unenrol(*, enrolment: GroupEnrolment, by: User) -> None:
+def group_unenrol(*, enrolment: GroupEnrolment, acting_user: User) -> None:
     if enrolment.contact_id is not None:
         raise ValidationError(
             {"enrolment": "Attendance is already recorded: correct the contact instead."}
         )
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         enrolment.delete()
 
 
@@ -142,7 +148,7 @@ class RegisterError(Exception):
 def group_register_record(
     *,
     session: GroupSession,
-    by: User,
+    acting_user: User,
     rows: Sequence[RegisterRow],
     interventions: Iterable[str] = (),
     mode: str = Mode.IN_PERSON,
@@ -158,7 +164,7 @@ def group_register_record(
         general.append("The register can be taken on or after the session date.")
     if codes and Intervention.objects.filter(code__in=codes).count() != len(codes):
         general.append("Choose interventions from the list.")
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
         # Locked, so two people taking the same register cannot both save it.
         pending = {
             e.pk: e
@@ -199,7 +205,7 @@ def group_register_record(
                     mode=mode,
                     duration_minutes=row.duration_minutes,
                     attendance=row.attendance,
-                    recorded_by=by,
+                    recorded_by=acting_user,
                 )
                 for row in rows
             ]
@@ -219,6 +225,6 @@ def group_register_record(
             enrolments.append(enrolment)
         GroupEnrolment.objects.bulk_update(enrolments, ["contact"])
         session.register_taken_at = clock.now()
-        session.register_taken_by = by
+        session.register_taken_by = acting_user
         session.save(update_fields=["register_taken_at", "register_taken_by"])
     return contacts

@@ -61,7 +61,7 @@ class ContactForm(PathwayForm):
         self.fields["attendance"].widget.attrs.update(
             {"data-attendance": "", "data-duration": self["duration_minutes"].auto_id}
         )
-        self.fields["interventions"].choices = intervention_choices()
+        self.fields["interventions"].choices = intervention_choices()  # type: ignore[attr-defined]
         self.fields["interventions"].widget.attrs["class"] = "form-check-input"
         today = clock.today()
         self.fields["contact_date"].widget.attrs["min"] = episode.start_date.isoformat()
@@ -79,7 +79,8 @@ class ContactForm(PathwayForm):
             }
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("attendance") and data["attendance"] != Attendance.ATTENDED:
             # Only an attended contact has a length: the default 60 in the box
             # is dropped rather than refused when the client did not come.
@@ -117,7 +118,8 @@ class ContactLogForm(SubmissionKeyMixin, ContactForm):
         self.fields["next_appointment_date"].widget.attrs.pop("max", None)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day: dt.date | None = data.get("next_appointment_date")
         if day is not None:
             for name, message in appointment_rule_errors(

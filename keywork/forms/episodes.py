@@ -37,7 +37,7 @@ class EpisodeStartForm(PathwayForm):
         self.referral = referral
         self.assessed_on = assessed_on
         staff = clinical_staff_of(referral.service)
-        self.fields["keyworker"].queryset = staff
+        self.fields["keyworker"].queryset = staff  # type: ignore[attr-defined]
         self.fields["tier"].initial = referral.service.tier
         self.fields["start_date"].initial = clock.today()
         self.fields["keyworker"].initial = user.pk
@@ -54,7 +54,8 @@ class EpisodeStartForm(PathwayForm):
         return day
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "tier" in data:
             try:
                 check_planned_days(data["tier"], data.get("planned_days"))
@@ -88,6 +89,6 @@ class EpisodeReassignForm(PathwayForm):
     def __init__(self, *args, episode: Episode, **kwargs):
         super().__init__(*args, **kwargs)
         self.episode = episode
-        self.fields["keyworker"].queryset = clinical_staff_of(episode.referral.service).exclude(
+        self.fields["keyworker"].queryset = clinical_staff_of(episode.referral.service).exclude(  # type: ignore[attr-defined]
             pk=episode.keyworker_id
         )

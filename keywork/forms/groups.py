@@ -90,7 +90,7 @@ class RegisterForm(PathwayForm):
     def __init__(self, *args, enrolments: list[GroupEnrolment], minutes: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolments = enrolments
-        self.fields["interventions"].choices = intervention_choices()
+        self.fields["interventions"].choices = intervention_choices()  # type: ignore[attr-defined]
         self.fields["interventions"].widget.attrs["class"] = "form-check-input"
         for enrolment in enrolments:
             who = enrolment.episode.referral.client.initials
@@ -123,7 +123,8 @@ class RegisterForm(PathwayForm):
         return [(e, self[self.names(e)[0]], self[self.names(e)[1]]) for e in self.enrolments]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for enrolment in self.enrolments:
             att, mins = self.names(enrolment)
             if data.get(att) and data[att] != Attendance.ATTENDED:

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -17,11 +18,8 @@ from keywork.actions import careplans as actions
 from keywork.forms.careplans import GoalEditForm, GoalForm, GoalReviewForm
 from keywork.models import Goal, GoalReview, GoalStatus
 from nectos import clock
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
+from nectos.forms import add_action_errors, form_page
+from services.http import AuthenticatedHttpRequest
 
 
 def _goals(episode):
@@ -41,7 +39,7 @@ def _plan_url(goal: Goal) -> str:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def care_plan(request, episode_id: int):
+def care_plan(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     """The plan, and the form to add a goal. Queries: standing, episode,
     goals with who set them, their reviews with who reviewed."""
     episode = get_episode_for_user(request.user, episode_id)
@@ -49,9 +47,9 @@ def care_plan(request, episode_id: int):
     form = GoalForm(request.POST or None, auto_id="id_new_%s")
     if request.method == "POST" and form.is_valid():
         try:
-            goal = actions.goal_add(episode=episode, by=request.user, **form.cleaned_data)
+            goal = actions.goal_add(episode=episode, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Goal added to the care plan.")
             return redirect(_plan_url(goal))
@@ -72,50 +70,44 @@ def care_plan(request, episode_id: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def goal_review(request, pk: int):
+def goal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, pk)
     record_client_page(request, goal.care_plan.episode.referral.client)
     form = GoalReviewForm(request.POST or None, auto_id=f"id_g{goal.pk}_%s")
     context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.goal_review(goal=goal, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, "Review recorded.")
-                return redirect(_plan_url(goal))
-        return render(
-            request,
-            "keywork/careplans/goal_review.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        )
-    return render(request, "keywork/careplans/goal_review.html", context)
+
+    def done(_review: object) -> HttpResponse:
+        messages.success(request, "Review recorded.")
+        return redirect(_plan_url(goal))
+
+    return form_page(
+        request,
+        form,
+        "keywork/careplans/goal_review.html",
+        context,
+        action=lambda data: actions.goal_review(goal=goal, acting_user=request.user, **data),
+        done=done,
+    )
 
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def goal_edit(request, pk: int):
+def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, pk)
     record_client_page(request, goal.care_plan.episode.referral.client)
     initial = {"text": goal.text, "domain": goal.domain, "target_date": goal.target_date}
     form = GoalEditForm(request.POST or None, initial=initial)
     context = {"goal": goal, "episode": goal.care_plan.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.goal_update(goal=goal, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, "Goal updated. The earlier wording is kept in history.")
-                return redirect(_plan_url(goal))
-        return render(
-            request,
-            "keywork/careplans/goal_edit.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        )
-    return render(request, "keywork/careplans/goal_edit.html", context)
+
+    def done(_goal: object) -> HttpResponse:
+        messages.success(request, "Goal updated. The earlier wording is kept in history.")
+        return redirect(_plan_url(goal))
+
+    return form_page(
+        request,
+        form,
+        "keywork/careplans/goal_edit.html",
+        context,
+        action=lambda data: actions.goal_update(goal=goal, acting_user=request.user, **data),
+        done=done,
+    )

@@ -36,7 +36,9 @@ from keywork.forms.contacts import (
 )
 from keywork.history import contact_history, deleted_contacts
 from keywork.models import Contact
+from nectos.forms import add_action_errors, form_page
 from nectos.params import id_param
+from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
 from submissions.queries import earlier_submission
 
@@ -64,14 +66,9 @@ def _target(request) -> str:
     return target if TARGET.fullmatch(target) else ""
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
-
-
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def contact_new(request, episode_id: int):
+def contact_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id)
     context = {"episode": episode, "target": _target(request)}
     # Even the closed logger names the client (its initials): recorded.
@@ -119,7 +116,7 @@ def contact_new(request, episode_id: int):
                 model=Contact,
                 create=lambda: actions.contact_log(
                     episode=episode,
-                    by=request.user,
+                    acting_user=request.user,
                     appointment=appointment,
                     next_appointment_date=data["next_appointment_date"],
                     next_appointment_time=data["next_appointment_time"],
@@ -127,7 +124,7 @@ def contact_new(request, episode_id: int):
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             return _contact_logged(request, episode, contact, data["next_appointment_date"])
     return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
@@ -147,7 +144,7 @@ def _contact_logged(request, episode, contact, booked):
 
 
 @clinical_required
-def episode_contacts(request, episode_id: int):
+def episode_contacts(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     """Every contact of an episode, newest first, a page at a time, with the
     contacts deleted from it. Queries: standing, episode, count, page of
     contacts, their interventions, deleted-contact events, their users."""
@@ -168,7 +165,7 @@ def episode_contacts(request, episode_id: int):
 
 
 @clinical_required
-def contact_detail(request, pk: int):
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A contact and its history. Queries: standing, contact (with its
     episode, client, service), interventions, the appointment it resolved,
     then the four history queries."""
@@ -185,7 +182,7 @@ def contact_detail(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request, pk: int):
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
     record_client_page(request, contact.episode.referral.client)
     initial = {
@@ -199,75 +196,74 @@ def contact_edit(request, pk: int):
     }
     form = ContactForm(request.POST or None, episode=contact.episode, initial=initial)
     context = {"contact": contact, "episode": contact.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.contact_update(contact=contact, by=request.user, **_fields(form))
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(
-                    request, "Contact corrected. The earlier version is in its history."
-                )
-                return redirect("keywork:contact_detail", pk=contact.pk)
-        return render(
-            request, "keywork/contacts/edit.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
-        )
-    return render(request, "keywork/contacts/edit.html", context)
+
+    def done(_contact: object) -> HttpResponse:
+        messages.success(request, "Contact corrected. The earlier version is in its history.")
+        return redirect("keywork:contact_detail", pk=contact.pk)
+
+    return form_page(
+        request,
+        form,
+        "keywork/contacts/edit.html",
+        context,
+        action=lambda _data: actions.contact_update(
+            contact=contact, acting_user=request.user, **_fields(form)
+        ),
+        done=done,
+    )
 
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def contact_delete(request, pk: int):
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
     record_client_page(request, contact.episode.referral.client)
     form = ContactDeleteForm(request.POST or None)
     context = {"contact": contact, "episode": contact.episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.contact_delete(
-                    contact=contact, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, "Contact deleted. The deletion is kept in the history.")
-                return redirect("keywork:episode_contacts", episode_id=contact.episode_id)
-        return render(
-            request, "keywork/contacts/delete.html", context, status=HTTPStatus.UNPROCESSABLE_ENTITY
-        )
-    return render(request, "keywork/contacts/delete.html", context)
+
+    def done(_none: object) -> HttpResponse:
+        messages.success(request, "Contact deleted. The deletion is kept in the history.")
+        return redirect("keywork:episode_contacts", episode_id=contact.episode_id)
+
+    return form_page(
+        request,
+        form,
+        "keywork/contacts/delete.html",
+        context,
+        action=lambda data: actions.contact_delete(
+            contact=contact, acting_user=request.user, reason=data["reason"]
+        ),
+        done=done,
+    )
 
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def appointment_new(request, episode_id: int):
+def appointment_new(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id)
     record_client_page(request, episode.referral.client)
     form = AppointmentForm(request.POST or None)
     context = {"episode": episode, "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.appointment_book(episode=episode, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, "Appointment booked.")
-                return redirect("keywork:week")
-        return render(
-            request,
-            "keywork/contacts/appointment_form.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        )
-    return render(request, "keywork/contacts/appointment_form.html", context)
+
+    def done(_appointment: object) -> HttpResponse:
+        messages.success(request, "Appointment booked.")
+        return redirect("keywork:week")
+
+    return form_page(
+        request,
+        form,
+        "keywork/contacts/appointment_form.html",
+        context,
+        action=lambda data: actions.appointment_book(
+            episode=episode, acting_user=request.user, **data
+        ),
+        done=done,
+    )
 
 
 @clinical_required
 @require_POST
-def appointment_absence(request, pk: int):
+def appointment_absence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Resolve a booked appointment as a DNA or a cancellation, from My week."""
     appointment = get_keywork_appointment_for_user(request.user, pk)
     record_client_page(request, appointment.episode.referral.client)
@@ -276,7 +272,9 @@ def appointment_absence(request, pk: int):
         return HttpResponse("Choose what happened.", status=HTTPStatus.UNPROCESSABLE_ENTITY)
     try:
         actions.appointment_record_absence(
-            appointment=appointment, by=request.user, attendance=form.cleaned_data["attendance"]
+            appointment=appointment,
+            acting_user=request.user,
+            attendance=form.cleaned_data["attendance"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -287,11 +285,11 @@ def appointment_absence(request, pk: int):
 
 @clinical_required
 @require_POST
-def appointment_delete(request, pk: int):
+def appointment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_keywork_appointment_for_user(request.user, pk)
     record_client_page(request, appointment.episode.referral.client)
     try:
-        actions.appointment_delete(appointment=appointment, by=request.user)
+        actions.appointment_delete(appointment=appointment, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,28 +20,25 @@ from keywork.access import get_drop_in_attendance_for_user, get_drop_in_session_
 from keywork.actions import dropin as actions
 from keywork.forms.dropin import AnonymousCountForm, DropInSessionForm
 from keywork.models import DropInSession
+from nectos.forms import add_action_errors
+from services.http import AuthenticatedHttpRequest
 
 SESSIONS_PER_PAGE = 30
 COUNTER = "keywork/dropin/session.html#counter"
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
-
-
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def drop_in_sessions(request):
+def drop_in_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions of the user's services, newest first, and a form for a new
     one. Queries: standing, count, page of sessions with named counts,
     services for the form."""
     form = DropInSessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            session = actions.drop_in_session_create(by=request.user, **form.cleaned_data)
+            session = actions.drop_in_session_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Drop-in session recorded.")
             return redirect("keywork:drop_in_session", pk=session.pk)
@@ -72,7 +70,7 @@ def _session_context(session: DropInSession, **extra) -> dict:
 
 
 @clinical_required
-def drop_in_session(request, pk: int):
+def drop_in_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Queries: standing, session, its named attendances."""
     session = get_drop_in_session_for_user(request.user, pk)
     return render(request, "keywork/dropin/session.html", _session_context(session))
@@ -80,13 +78,13 @@ def drop_in_session(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_count(request, pk: int):
+def drop_in_count(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """+1 / -1 at the door (HTMX swaps the counter), or set the count."""
     session = get_drop_in_session_for_user(request.user, pk)
     if "delta" in request.POST:
         try:
             delta = int(request.POST["delta"])
-            actions.drop_in_anonymous_add(session=session, by=request.user, delta=delta)
+            actions.drop_in_anonymous_add(session=session, acting_user=request.user, delta=delta)
         except (ValueError, ValidationError):
             return render(
                 request, COUNTER, _session_context(session), status=HTTPStatus.UNPROCESSABLE_ENTITY
@@ -97,7 +95,7 @@ def drop_in_count(request, pk: int):
     form = AnonymousCountForm(request.POST)
     if form.is_valid():
         actions.drop_in_anonymous_set(
-            session=session, by=request.user, count=form.cleaned_data["anonymous_count"]
+            session=session, acting_user=request.user, count=form.cleaned_data["anonymous_count"]
         )
         messages.success(request, "Anonymous count saved.")
         return redirect("keywork:drop_in_session", pk=session.pk)
@@ -109,7 +107,7 @@ def drop_in_count(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_find(request, pk: int):
+def drop_in_find(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Find a client of the session's service to name. The search terms
     travel in the POST body, never the URL."""
     session = get_drop_in_session_for_user(request.user, pk)
@@ -133,7 +131,7 @@ def drop_in_find(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_attend(request, pk: int):
+def drop_in_attend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_drop_in_session_for_user(request.user, pk)
     try:
         key = uuid.UUID(request.POST.get("client", ""))
@@ -143,7 +141,7 @@ def drop_in_attend(request, pk: int):
         return redirect("keywork:drop_in_session", pk=session.pk)
     client = get_client_for_user(request.user, key)
     try:
-        actions.drop_in_attendance_add(session=session, by=request.user, client=client)
+        actions.drop_in_attendance_add(session=session, acting_user=request.user, client=client)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -153,8 +151,8 @@ def drop_in_attend(request, pk: int):
 
 @clinical_required
 @require_POST
-def drop_in_attendance_remove(request, pk: int):
+def drop_in_attendance_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attendance = get_drop_in_attendance_for_user(request.user, pk)
-    actions.drop_in_attendance_remove(attendance=attendance, by=request.user)
+    actions.drop_in_attendance_remove(attendance=attendance, acting_user=request.user)
     messages.success(request, "Attendance removed.")
     return redirect("keywork:drop_in_session", pk=attendance.session_id)

@@ -15,11 +15,12 @@ from keywork.access import get_episode_for_user, get_managed_episode_for_user
 from keywork.actions import episodes as actions
 from keywork.forms.episodes import EpisodeDischargeForm, EpisodeReassignForm, EpisodeStartForm
 from nectos.forms import form_page
+from services.http import AuthenticatedHttpRequest
 
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def episode_start(request, pk: int):
+def episode_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, pk)
     client = referral.client
     record_client_page(request, client)
@@ -53,7 +54,7 @@ def episode_start(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def episode_discharge(request, pk: int):
+def episode_discharge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, pk)
     client = episode.referral.client
     record_client_page(request, client)
@@ -91,7 +92,7 @@ def episode_discharge(request, pk: int):
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def episode_reassign(request, pk: int):
+def episode_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     episode = get_managed_episode_for_user(request.user, pk)
     client = episode.referral.client
     record_client_page(request, client)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,27 +19,24 @@ from keywork.forms.groups import EnrolForm, GroupSessionForm, RegisterForm
 from keywork.models import ContactType, Episode, GroupSession
 from keywork.progress import progress_for, with_programme_start
 from nectos import clock
+from nectos.forms import add_action_errors
+from services.http import AuthenticatedHttpRequest
 
 SESSIONS_PER_PAGE = 30
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
-
-
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def group_sessions(request):
+def group_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions of the user's services, newest first, and a form for a new
     one. Queries: standing, count, page of sessions with service, facilitator
     and enrolment counts, services and staff for the form."""
     form = GroupSessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            session = actions.group_session_create(by=request.user, **form.cleaned_data)
+            session = actions.group_session_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Session created.")
             return redirect("keywork:group_session", pk=session.pk)
@@ -103,7 +101,7 @@ def _enrollable(session: GroupSession):
 
 
 @clinical_required
-def group_session(request, pk: int):
+def group_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A session: who is enrolled (with day-programme progress), the
     register, and enrolment. Queries: standing, session, enrolments,
     programme progress, enrollable episodes, interventions."""
@@ -113,7 +111,7 @@ def group_session(request, pk: int):
 
 @clinical_required
 @require_POST
-def group_register(request, pk: int):
+def group_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_group_session_for_user(request.user, pk)
     pending = list(
         session.enrolments.filter(contact__isnull=True)
@@ -126,7 +124,7 @@ def group_register(request, pk: int):
         try:
             contacts = actions.group_register_record(
                 session=session,
-                by=request.user,
+                acting_user=request.user,
                 rows=rows,
                 interventions=form.cleaned_data["interventions"],
             )
@@ -147,18 +145,18 @@ def group_register(request, pk: int):
 
 @clinical_required
 @require_POST
-def group_enrol(request, pk: int):
+def group_enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_group_session_for_user(request.user, pk)
     form = EnrolForm(request.POST, episodes=_enrollable(session))
     if form.is_valid():
         try:
             added = actions.group_enrol(
                 session=session,
-                by=request.user,
+                acting_user=request.user,
                 episode_ids=[e.pk for e in form.cleaned_data["episodes"]],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"{added} enrolled.")
             return redirect("keywork:group_session", pk=session.pk)
@@ -170,10 +168,10 @@ def group_enrol(request, pk: int):
 
 @clinical_required
 @require_POST
-def group_unenrol(request, pk: int):
+def group_unenrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrolment = get_group_enrolment_for_user(request.user, pk)
     try:
-        actions.group_unenrol(enrolment=enrolment, by=request.user)
+        actions.group_unenrol(enrolment=enrolment, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -31,7 +31,7 @@ def review_values(review) -> list[tuple[str, str]]:
 
     out = []
     for item in REVIEW_ITEMS:
-        label = ClientReview._meta.get_field(item).verbose_name
+        label = ClientReview._meta.get_field(item).verbose_name  # type: ignore[union-attr]
         value = review.value(item)
         if value == "declined":
             shown = "Declined"

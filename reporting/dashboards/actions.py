@@ -26,7 +26,7 @@ def snapshot_request(
     start: dt.date,
     end: dt.date,
     as_of: dt.date,
-    user: User | None = None,
+    acting_user: User | None = None,
 ) -> DashboardSnapshot:
     """Queue a (re)computation of one cohort's snapshot, once: a request
     while one is already queued or running changes nothing. The previous
@@ -41,7 +41,7 @@ def snapshot_request(
     snapshot.state = SnapshotState.QUEUED
     snapshot.progress = 0
     snapshot.requested_at = clock.now()
-    snapshot.requested_by = user
+    snapshot.requested_by = acting_user
     snapshot.save(update_fields=["state", "progress", "requested_at", "requested_by"])
     publish_on_commit(compute_snapshot, snapshot.pk)
     return snapshot

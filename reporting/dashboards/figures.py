@@ -2,6 +2,8 @@
 JSON-ready dict (what a DashboardSnapshot stores)."""
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from reporting.dashboards.national import sections as national_sections
 from reporting.metrics import (
@@ -58,7 +60,7 @@ def sections(service: Service, cohort: Cohort) -> list[tuple[str, Callable[[], o
         ("cm_by_week", lambda: cm_by_week(cohort)),
     ]
     for by in BREAKDOWNS:
-        out.append((f"by_{by}", lambda by=by: measures_by(cohort, by)))
+        out.append((f"by_{by}", partial(measures_by, cohort, by)))
     out += national_sections(service, cohort)
     out.append(
         ("labels", lambda: {by: group_labels(by) for by in ("sex", "age_band", "ethnicity")})
@@ -83,7 +85,7 @@ def compute(
     parts = sections(service, cohort)
     data: dict = {}
     for i, (name, work) in enumerate(parts, start=1):
-        result = work()
+        result: Any = work()
         data[name] = list(result.items()) if name in ORDERED else result
         if progress is not None:
             progress(round(100 * i / len(parts)))

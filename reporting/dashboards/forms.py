@@ -25,7 +25,7 @@ class PeriodForm(forms.Form):
             data = None  # nothing chosen yet: the defaults
         initial = {"quarter": quarters[1].code, "as_of": today.isoformat()}
         super().__init__(data if data is not None else initial)
-        self.fields["quarter"].choices = [(q.code, q.label) for q in quarters]
+        self.fields["quarter"].choices = [(q.code, q.label) for q in quarters]  # type: ignore[attr-defined]
         self.fields["as_of"].widget.attrs["max"] = today.isoformat()
 
     def clean_as_of(self) -> dt.date:
@@ -35,7 +35,8 @@ class PeriodForm(forms.Form):
         return as_of
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         quarter = data.get("quarter")
         as_of = data.get("as_of")
         if quarter and as_of:

@@ -243,7 +243,7 @@ def keyworker_rows(
 ) -> list[dict]:
     rows = []
     for username in sorted(
-        set(by_keyworker) | set(retention_by_keyworker), key=lambda u: names.get(u, u).lower()
+        set(by_keyworker) | set(retention_by_keyworker), key=lambda u: (names.get(u) or u).lower()
     ):
         figures = by_keyworker.get(username, {})
         rows.append(

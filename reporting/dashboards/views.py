@@ -37,11 +37,12 @@ from reporting.metrics import (
     national_by,
 )
 from reporting.metrics.caseload import flagged
+from services.http import AuthenticatedHttpRequest
 from services.models import Service
 
 
 @require_GET
-def index(request):
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     services = list(dashboard_services(request.user).order_by("name"))
     if len(services) == 1:
         # No choice to make: the one service's dashboard is the landing page.
@@ -73,7 +74,7 @@ def _period(request, data):
 
 
 @require_GET
-def service_dashboard(request, code: str):
+def service_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     service = get_dashboard_service(request.user, code)
     form, quarter, as_of = _period(request, request.GET)
     context = {"service": service, "form": form}
@@ -84,9 +85,14 @@ def service_dashboard(request, code: str):
         # First look at this cohort: compute it (in-process without Redis,
         # else queued: the page then shows the progress).
         snapshot_request(
-            service=service, start=quarter.start, end=quarter.end, as_of=as_of, user=request.user
+            service=service,
+            start=quarter.start,
+            end=quarter.end,
+            as_of=as_of,
+            acting_user=request.user,
         )
         snapshot = get_snapshot(service, quarter.start, quarter.end, as_of)
+        assert snapshot is not None  # snapshot_request stores one, even if still pending
     # Only a change since the figures were worked out can make them stale.
     this_service = Service.objects.filter(pk=service.pk)
     changed = newest_changes(this_service, since=snapshot.computed_at).get(service.pk)
@@ -166,7 +172,7 @@ def _dashboard_context(data: dict, link: p.Link) -> dict:
 
 
 @require_POST
-def snapshot_refresh(request, code: str):
+def snapshot_refresh(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Ask for fresh figures for the cohort on the page (queued)."""
     service = get_dashboard_service(request.user, code)
     form, quarter, as_of = _period(request, request.POST)
@@ -178,7 +184,7 @@ def snapshot_refresh(request, code: str):
             status=400,
         )
     snapshot_request(
-        service=service, start=quarter.start, end=quarter.end, as_of=as_of, user=request.user
+        service=service, start=quarter.start, end=quarter.end, as_of=as_of, acting_user=request.user
     )
     if not request.htmx:
         query = urlencode({"quarter": quarter.code, "as_of": as_of.isoformat()})
@@ -187,7 +193,7 @@ def snapshot_refresh(request, code: str):
 
 
 @require_GET
-def snapshot_status(request, code: str):
+def snapshot_status(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The progress of a refresh (polled by the page while it runs)."""
     service = get_dashboard_service(request.user, code)
     form, quarter, as_of = _period(request, request.GET)
@@ -217,7 +223,7 @@ def _status(request, service, quarter, as_of):
 
 
 @require_GET
-def compare(request, code: str):
+def compare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """This service beside the others the viewer may open, same measures;
     for a manager, the other services pooled as a benchmark."""
     service = get_dashboard_service(request.user, code)
@@ -263,7 +269,7 @@ def compare(request, code: str):
 
 
 @require_GET
-def caseload_dashboard(request, code: str):
+def caseload_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     service = get_dashboard_service(request.user, code)
     today = clock.today()
     rows = caseload([service.pk], today)
@@ -287,7 +293,7 @@ def caseload_dashboard(request, code: str):
 
 
 @require_GET
-def records(request, code: str):
+def records(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The referrals or episodes behind one count (managers only)."""
     service = get_managed_service(request.user, code)
     wanted = RecordsRequest.parse(request.GET, today=clock.today())

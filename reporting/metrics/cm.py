@@ -125,7 +125,7 @@ def cm_by_week(cohort: Cohort) -> list[dict]:
     negative = [0] * WEEKS
     for plan, priced in _priced_plans(cohort):
         for p in priced:
-            week = (p.test.scheduled_date - plan["start_date"]).days // 7
+            week = (p.test.scheduled_date - plan["start_date"]).days // 7  # type: ignore[attr-defined]
             if week >= WEEKS or p.status == vouchers.PENDING:
                 continue
             done[week] += 1

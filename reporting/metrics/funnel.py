@@ -1,5 +1,7 @@
 """The pre-treatment funnel, per referral dated in the period (domain.md)."""
 
+from typing import Any
+
 from django.db.models import Case, Count, F, Min, Q, QuerySet, When
 
 from clients.models import Attendance
@@ -97,7 +99,7 @@ def _aggregates(detail: bool) -> dict[str, str]:
 
 
 def _shape(row: dict, detail: bool) -> dict:
-    out = {step: int(row[step]) for step in CORE}
+    out: dict[str, Any] = {step: int(row[step]) for step in CORE}
     for key in ("median_days_to_assessment", "median_days_to_treatment"):
         out[key] = None if row[key] is None else float(row[key])
     if detail:
@@ -111,7 +113,7 @@ def _shape(row: dict, detail: bool) -> dict:
 
 
 def _empty(detail: bool) -> dict:
-    row = dict.fromkeys(STEPS, 0)
+    row: dict[str, Any] = dict.fromkeys(STEPS, 0)
     row |= {"median_days_to_assessment": None, "median_days_to_treatment": None}
     row |= {
         f"{w}:{label}": 0

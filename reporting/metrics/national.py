@@ -10,9 +10,11 @@ completion re-presents an EXISTS over the client's referrals (any service).
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     Exists,
@@ -131,7 +133,7 @@ def empty_national() -> dict:
 
 
 def _shape(row: dict) -> dict:
-    out = {k: int(row[k] or 0) for k in COUNTS}
+    out: dict[str, Any] = {k: int(row[k] or 0) for k in COUNTS}
     median = row["median_wait_days"]
     out["median_wait_days"] = None if median is None else float(median)
     return {k: out[k] for k in KEYS}
@@ -140,7 +142,7 @@ def _shape(row: dict) -> dict:
 def national_by(cohort: Cohort, by: str | None) -> dict:
     """{group code: national figures} (by None: {None: ...}); one query."""
     named = steps(cohort)
-    aggs = {name: Count("pk", filter=q) for name, q in named.items()}
+    aggs: dict[str, Aggregate] = {name: Count("pk", filter=q) for name, q in named.items()}
     aggs["in_treatment"] = Count("pk")
     aggs["median_wait_days"] = Median("wait_days", filter=named["episodes_started"])
     rows = aggregate_by(national_episodes(cohort), aggs, by)

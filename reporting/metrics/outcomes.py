@@ -45,7 +45,7 @@ def _form(cohort: Cohort, timepoint: str, reporter: str) -> FilteredRelation:
     )
 
 
-_MONEY = DecimalField(max_digits=10, decimal_places=2)
+_MONEY: DecimalField = DecimalField(max_digits=10, decimal_places=2)
 
 
 def _spend(alias: str) -> ExpressionWrapper:

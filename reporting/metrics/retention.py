@@ -53,7 +53,8 @@ def steps(as_of: dt.date) -> dict[str, Q]:
     second = Contact.objects.filter(
         episode=OuterRef("pk"), attendance=Attendance.ATTENDED, contact_date__lte=as_of
     ).order_by("contact_date", "pk")[1:2]
-    out["early_exit"] = ENDED & (Q(days_in_treatment__lte=7) | ~Exists(second))
+    # A Q combined with an Exists is a Q at run time; the stubs say Combinable.
+    out["early_exit"] = ENDED & (Q(days_in_treatment__lte=7) | ~Exists(second))  # type: ignore[assignment]
     out["ended"] = ENDED
     out["completed"] = ENDED & Q(ended_completed=True)
     out["open_on_as_of"] = Q(ended_on__isnull=True)
@@ -189,7 +190,7 @@ def kaplan_meier(rows: list[tuple[int, bool, int]]) -> dict:
     per_day: dict[int, list[int]] = {}
     for t, e, n in rows:
         per_day.setdefault(int(t), [0, 0])[0 if e else 1] += n
-    curve = [
+    curve: list[dict[str, float | None]] = [
         {
             "day": 0,
             "survival": 1.0,

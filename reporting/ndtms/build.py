@@ -125,6 +125,7 @@ def _top_values(top: TreatmentOutcomesProfile) -> dict[str, Any]:
     for item in ITEMS:
         if top.is_declined(item):
             continue  # declined is not 0: the cell stays empty
+        value: Any
         if item in DAY_ITEMS:
             value = top.total(item)
         elif item == "other_substance":
@@ -199,7 +200,7 @@ def extract_rows(*, service: Service, month: dt.date) -> list[Row]:
             "intervention_start": episode.start_date if episode else None,
             "intervention_end": ended,
             "discharge_date": ended,
-            "discharge_reason": episode.discharge_reason_id if ended else None,
+            "discharge_reason": episode.discharge_reason_id if episode and ended else None,
             **_review_values(reviews.get(episode.pk) if episode else None),
         }
         rows.append(Row("journey", client.reference, values, links))

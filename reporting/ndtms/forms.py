@@ -25,8 +25,9 @@ class ExtractForm(PathwayForm):
 
     def __init__(self, *args, services, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
-        self.fields["month"].choices = [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in ended_months(today)]
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        months = [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in ended_months(today)]
+        self.fields["month"].choices = months  # type: ignore[attr-defined]
 
     def clean_month(self) -> dt.date:
         return dt.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()

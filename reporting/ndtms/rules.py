@@ -92,7 +92,7 @@ def check(rows: list[Row], ref: Reference, *, agency_code: str) -> list[Problem]
                 paired.add(missing)
         for earlier, later, same_day in ORDERED:
             a, b = row.values.get(earlier), row.values.get(later)
-            if _empty(a) or _empty(b):
+            if a is None or b is None or _empty(a) or _empty(b):
                 continue
             if b < a or (b == a and not same_day):
                 add(

@@ -16,7 +16,7 @@ class QuarterForm(PathwayForm):
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = [
+        self.fields["quarter"].choices = [  # type: ignore[attr-defined]
             (str(q), f"{q} ({q.label})") for q in Quarter.recent(today, QUARTERS_OFFERED)
         ]
 

@@ -80,7 +80,7 @@ def _cover(ws: Worksheet, doc: dict) -> None:
     ws.title = SHEET_COVER
     ws["A1"] = neutralise(doc["title"])
     ws["A1"].font = Font(bold=True, size=16, color=NAVY)
-    services = "\n".join(neutralise(column_heading(c)) for c in doc["columns"] if c["code"])
+    services = "\n".join(str(neutralise(column_heading(c))) for c in doc["columns"] if c["code"])
     facts = [
         ("Quarter", f"{doc['quarter']} ({doc['quarter_label']})"),
         ("Period", f"{doc['period']['from']} to {doc['period']['to']}"),

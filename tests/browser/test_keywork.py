@@ -119,13 +119,13 @@ def test_a_facilitator_records_a_group_register_at_once(
     episodes = [in_treatment(alice, service_a, initials) for initials in ("GA", "GB", "GC")]
     session = group_session_create(
         service=service_a,
-        by=alice,
+        acting_user=alice,
         session_date=timezone.localdate(),
         title="Day programme: mornings",
         kind="day_programme",
         facilitator=alice,
     )
-    group_enrol(session=session, by=alice, episode_ids=[e.pk for e in episodes])
+    group_enrol(session=session, acting_user=alice, episode_ids=[e.pk for e in episodes])
     sign_in(page, "alice")
     page.get_by_role("link", name="Groups").click()
     axe(page, "groups")
@@ -162,14 +162,14 @@ def test_the_keywork_pages_read_well_and_pass_axe(
     episode = in_treatment(alice, service_a, "PW")
     contact = contact_log(
         episode=episode,
-        by=alice,
+        acting_user=alice,
         contact_date=days_ago(3),
         interventions=["cbt"],
         note="Talked about weekends.",
     )
     contact_update(
         contact=contact,
-        by=alice,
+        acting_user=alice,
         contact_date=days_ago(3),
         contact_type="keywork",
         mode="telephone",
@@ -180,19 +180,23 @@ def test_the_keywork_pages_read_well_and_pass_axe(
     )
     goal = goal_add(
         episode=episode,
-        by=alice,
+        acting_user=alice,
         text="Keep Fridays clean",
         domain="drug_use",
         set_on=days_ago(30),
         target_date=today + dt.timedelta(days=30),
     )
-    goal_review(goal=goal, by=alice, review_date=days_ago(1), note="Two out of four", status="open")
-    goal_add(episode=episode, by=alice, text="Sort my rent arrears", domain="money")
-    appointment_book(episode=episode, by=alice, appointment_date=today + dt.timedelta(days=2))
-    session = drop_in_session_create(
-        service=service_a, by=alice, session_date=today, anonymous_count=5
+    goal_review(
+        goal=goal, acting_user=alice, review_date=days_ago(1), note="Two out of four", status="open"
     )
-    drop_in_attendance_add(session=session, by=alice, client=episode.referral.client)
+    goal_add(episode=episode, acting_user=alice, text="Sort my rent arrears", domain="money")
+    appointment_book(
+        episode=episode, acting_user=alice, appointment_date=today + dt.timedelta(days=2)
+    )
+    session = drop_in_session_create(
+        service=service_a, acting_user=alice, session_date=today, anonymous_count=5
+    )
+    drop_in_attendance_add(session=session, acting_user=alice, client=episode.referral.client)
 
     sign_in(page, "alice")
     pages = [
@@ -217,7 +221,9 @@ def test_the_keywork_pages_read_well_and_pass_axe(
 def test_the_drop_in_counter_counts_in_place(page, live_server, alice, service_a, sign_in):
     service_a.open_access_drop_in = True
     service_a.save()
-    session = drop_in_session_create(service=service_a, by=alice, session_date=timezone.localdate())
+    session = drop_in_session_create(
+        service=service_a, acting_user=alice, session_date=timezone.localdate()
+    )
     sign_in(page, "alice")
     page.goto(f"{live_server.url}/drop-in/{session.pk}/")
     plus = page.get_by_role("button", name="+1 anonymous visitor")

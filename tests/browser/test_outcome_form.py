@@ -10,7 +10,7 @@ from django.utils import timezone
 from outcomes.actions import followups_sweep
 from outcomes.models import FollowUp, OutcomeForm
 from tests.factories import OutcomeFormFactory
-from tests.pathway.conftest import assess, register, start
+from tests.pathway.helpers import assess, register, start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

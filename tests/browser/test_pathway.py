@@ -70,7 +70,7 @@ def test_a_keyworker_walks_a_client_from_referral_to_treatment_and_back(
 def test_registering_someone_already_known_offers_their_record(
     page, live_server, alice, service_a, sign_in
 ):
-    from tests.pathway.conftest import register
+    from tests.pathway.helpers import register
 
     known = register(alice, service_a, initials="JS")
     sign_in(page, "alice")
@@ -93,7 +93,7 @@ def _seed_a_service(alice, bob, service_a):
     from clients.actions import appointment_book
     from clients.models import Attendance
     from tests.factories import ContactFactory
-    from tests.pathway.conftest import assess, days_ago, discharge, register, start
+    from tests.pathway.helpers import assess, days_ago, discharge, register, start
 
     people = [
         ("AB", "Andy", 90, 3),

@@ -10,7 +10,7 @@ import pytest
 from nectos import clock
 from outcomes.top_models import DAY_ITEMS, TreatmentOutcomesProfile
 from tests.outcomes.top_support import make_top
-from tests.pathway.conftest import assess, register, start
+from tests.pathway.helpers import assess, register, start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

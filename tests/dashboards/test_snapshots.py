@@ -148,7 +148,7 @@ def test_a_request_lost_for_a_quarter_of_an_hour_can_be_made_again(
     )
     with django_capture_on_commit_callbacks() as callbacks:
         actions.snapshot_request(
-            service=service_a, start=Q1.start, end=Q1.end, as_of=AS_OF, user=bob
+            service=service_a, start=Q1.start, end=Q1.end, as_of=AS_OF, acting_user=bob
         )
     assert len(callbacks) == 1
     snapshot.refresh_from_db()

@@ -7,10 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import EpisodeFactory, ReferralFactory
-
-
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
+from tests.keywork.helpers import days_ago
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from keywork.actions.dropin import drop_in_attendance_add, drop_in_session_creat
 from keywork.actions.groups import group_enrol, group_session_create
 from keywork.models import Contact, DropInAttendance, Goal, GroupEnrolment, KeyworkAppointment
 from tests.factories import ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +21,22 @@ def objects_of_a(alice, service_a, episode_a, today):
     service_a.open_access_drop_in = True
     service_a.save()
     contact = contact_log(
-        episode=episode_a, by=alice, contact_date=days_ago(1), interventions=["cbt"]
+        episode=episode_a, acting_user=alice, contact_date=days_ago(1), interventions=["cbt"]
     )
-    appointment = appointment_book(episode=episode_a, by=alice, appointment_date=today)
-    goal = goal_add(episode=episode_a, by=alice, text="Keep my tenancy", domain="housing")
+    appointment = appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
+    goal = goal_add(episode=episode_a, acting_user=alice, text="Keep my tenancy", domain="housing")
     group = group_session_create(
         service=service_a,
-        by=alice,
+        acting_user=alice,
         session_date=today,
         title="Group",
         kind="group",
         facilitator=alice,
     )
-    group_enrol(session=group, by=alice, episode_ids=[episode_a.pk])
-    drop_in = drop_in_session_create(service=service_a, by=alice, session_date=today)
+    group_enrol(session=group, acting_user=alice, episode_ids=[episode_a.pk])
+    drop_in = drop_in_session_create(service=service_a, acting_user=alice, session_date=today)
     attendance = drop_in_attendance_add(
-        session=drop_in, by=alice, client=ReferralFactory(service=service_a).client
+        session=drop_in, acting_user=alice, client=ReferralFactory(service=service_a).client
     )
     return {
         "episode": episode_a.pk,

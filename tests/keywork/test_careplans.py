@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from keywork.actions.careplans import goal_add, goal_review, goal_update
 from keywork.models import CarePlan, Goal, GoalReview
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def add(episode, by, **kwargs):
     return goal_add(
         episode=episode,
-        by=by,
+        acting_user=by,
         **({"text": "Stay off it at weekends", "domain": "drug_use"} | kwargs),
     )
 
@@ -63,7 +63,9 @@ def test_no_goal_is_added_to_an_ended_episode(episode_a, alice, today):
 
 def test_a_review_keeps_the_goal_open_until_the_next_one(episode_a, alice, today):
     goal = add(episode_a, alice)
-    goal_review(goal=goal, by=alice, review_date=today, note="Two clean weekends", status="open")
+    goal_review(
+        goal=goal, acting_user=alice, review_date=today, note="Two clean weekends", status="open"
+    )
     goal.refresh_from_db()
     assert goal.next_review_date == today + dt.timedelta(days=28)
     assert GoalReview.objects.get().note == "Two clean weekends"
@@ -71,7 +73,7 @@ def test_a_review_keeps_the_goal_open_until_the_next_one(episode_a, alice, today
 
 def test_a_review_can_close_the_goal(episode_a, alice, today):
     goal = add(episode_a, alice)
-    goal_review(goal=goal, by=alice, review_date=today, note="Done", status="achieved")
+    goal_review(goal=goal, acting_user=alice, review_date=today, note="Done", status="achieved")
     goal.refresh_from_db()
     assert (goal.status, goal.next_review_date) == ("achieved", None)
 
@@ -90,7 +92,7 @@ def test_a_bad_review_is_refused_and_changes_nothing(episode_a, alice, kwargs, f
     goal = add(episode_a, alice)
     fields = {"review_date": days_ago(0), "note": "ok", "status": "open"} | kwargs
     with pytest.raises(ValidationError) as excinfo:
-        goal_review(goal=goal, by=alice, **fields)
+        goal_review(goal=goal, acting_user=alice, **fields)
     assert field in excinfo.value.message_dict
     assert not GoalReview.objects.exists()
     goal.refresh_from_db()
@@ -115,7 +117,9 @@ def test_goals_due_for_review(episode_a, alice, today):
 
 def test_a_goal_can_be_reworded(episode_a, alice):
     goal = add(episode_a, alice)
-    goal_update(goal=goal, by=alice, text="No using at all", domain="drug_use", target_date=None)
+    goal_update(
+        goal=goal, acting_user=alice, text="No using at all", domain="drug_use", target_date=None
+    )
     goal.refresh_from_db()
     assert goal.text == "No using at all"
 
@@ -154,7 +158,9 @@ def test_the_care_plan_page_runs_a_constant_number_of_queries(
 ):
     for n in range(20):
         goal = add(episode_a, alice, text=f"Goal {n}", set_on=days_ago(40))
-        goal_review(goal=goal, by=alice, review_date=days_ago(10), note="ok", status="open")
+        goal_review(
+            goal=goal, acting_user=alice, review_date=days_ago(10), note="ok", status="open"
+        )
     client = client_as(alice)
     # session, user, clinical check, episode, goals, their reviews, top bar
     # (standing), plus the pghistory/axes middleware reads; the access event

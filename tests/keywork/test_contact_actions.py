@@ -14,14 +14,14 @@ from keywork.actions.contacts import (
 )
 from keywork.models import Contact, ContactIntervention, KeyworkAppointment
 from tests.factories import ContactFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
 
 def log(episode, by, **kwargs):
     defaults = {"contact_date": days_ago(1), "interventions": ["motivational_interviewing"]}
-    return contact_log(episode=episode, by=by, **(defaults | kwargs))
+    return contact_log(episode=episode, acting_user=by, **(defaults | kwargs))
 
 
 def errors_of(excinfo) -> dict:
@@ -131,7 +131,7 @@ def test_a_next_appointment_in_the_past_saves_nothing(episode_a, alice):
 
 
 def test_logging_a_contact_for_an_appointment_resolves_it(episode_a, alice, today):
-    appointment = appointment_book(episode=episode_a, by=alice, appointment_date=today)
+    appointment = appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
     contact = log(episode_a, alice, contact_date=today, appointment=appointment)
     appointment.refresh_from_db()
     assert appointment.contact == contact
@@ -140,8 +140,10 @@ def test_logging_a_contact_for_an_appointment_resolves_it(episode_a, alice, toda
 
 
 def test_a_dna_resolves_an_appointment_with_a_contact_of_no_length(episode_a, alice, today):
-    appointment = appointment_book(episode=episode_a, by=alice, appointment_date=today)
-    contact = appointment_record_absence(appointment=appointment, by=alice, attendance="dna")
+    appointment = appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
+    contact = appointment_record_absence(
+        appointment=appointment, acting_user=alice, attendance="dna"
+    )
     assert contact.attendance == "dna"
     assert contact.duration_minutes is None
     assert KeyworkAppointment.objects.get().contact == contact
@@ -152,22 +154,26 @@ def test_an_appointment_cannot_be_booked_on_an_ended_episode(episode_a, alice, t
     episode_a.discharge_reason_id = "dropped_out"
     episode_a.save()
     with pytest.raises(ValidationError):
-        appointment_book(episode=episode_a, by=alice, appointment_date=today)
+        appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
 
 
 def test_an_appointment_is_booked_only_with_staff_of_the_service(episode_a, alice, charlie, today):
     with pytest.raises(ValidationError) as excinfo:
-        appointment_book(episode=episode_a, by=alice, appointment_date=today, staff=charlie)
+        appointment_book(
+            episode=episode_a, acting_user=alice, appointment_date=today, staff=charlie
+        )
     assert "staff" in errors_of(excinfo)
 
 
 def test_a_resolved_appointment_cannot_be_deleted(episode_a, alice, today):
-    appointment = appointment_book(episode=episode_a, by=alice, appointment_date=today)
-    appointment_record_absence(appointment=appointment, by=alice, attendance="cancelled_by_client")
+    appointment = appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
+    appointment_record_absence(
+        appointment=appointment, acting_user=alice, attendance="cancelled_by_client"
+    )
     with pytest.raises(ValidationError):
-        appointment_delete(appointment=appointment, by=alice)
-    fresh = appointment_book(episode=episode_a, by=alice, appointment_date=today)
-    appointment_delete(appointment=fresh, by=alice)
+        appointment_delete(appointment=appointment, acting_user=alice)
+    fresh = appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
+    appointment_delete(appointment=fresh, acting_user=alice)
     assert KeyworkAppointment.objects.count() == 1
 
 
@@ -181,10 +187,12 @@ def test_an_update_replaces_interventions_and_checks_the_rules(episode_a, alice)
         "attendance": "attended",
         "note": "Rang to rearrange",
     }
-    contact_update(contact=contact, by=alice, interventions=["cbt", "harm_reduction"], **fields)
+    contact_update(
+        contact=contact, acting_user=alice, interventions=["cbt", "harm_reduction"], **fields
+    )
     assert set(contact.interventions.values_list("code", flat=True)) == {"cbt", "harm_reduction"}
     with pytest.raises(ValidationError):
-        contact_update(contact=contact, by=alice, interventions=[], **fields)
+        contact_update(contact=contact, acting_user=alice, interventions=[], **fields)
     contact.refresh_from_db()
     assert contact.mode == "telephone"
     assert ContactIntervention.objects.filter(contact=contact).count() == 2
@@ -193,6 +201,6 @@ def test_an_update_replaces_interventions_and_checks_the_rules(episode_a, alice)
 def test_a_deletion_needs_a_reason(episode_a, alice):
     contact = log(episode_a, alice)
     with pytest.raises(ValidationError):
-        contact_delete(contact=contact, by=alice, reason="  ")
-    contact_delete(contact=contact, by=alice, reason="Logged on the wrong client")
+        contact_delete(contact=contact, acting_user=alice, reason="  ")
+    contact_delete(contact=contact, acting_user=alice, reason="Logged on the wrong client")
     assert not Contact.objects.exists()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from keywork.actions.contacts import appointment_book, contact_log
 from keywork.models import Contact, KeyworkAppointment
 from tests.factories import ContactFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_a_next_appointment_in_the_past_is_refused_and_nothing_saved(client_as, 
 
 
 def test_logging_from_a_booked_appointment_resolves_it(client_as, alice, episode_a, today):
-    appointment = appointment_book(episode=episode_a, by=alice, appointment_date=today)
+    appointment = appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
     url = reverse("keywork:contact_new", args=[episode_a.pk])
     page = client_as(alice).get(f"{url}?appointment={appointment.pk}", **HTMX)
     assert f'name="appointment" value="{appointment.pk}"' in page.content.decode()
@@ -151,7 +151,7 @@ def test_cancel_closes_the_logger_and_returns_focus(client_as, alice, episode_a)
 
 def test_the_contact_page_shows_who_changed_what(client_as, alice, bob, episode_a):
     contact = contact_log(
-        episode=episode_a, by=alice, contact_date=days_ago(2), interventions=["cbt"]
+        episode=episode_a, acting_user=alice, contact_date=days_ago(2), interventions=["cbt"]
     )
     client = client_as(bob)
     response = client.post(
@@ -184,7 +184,7 @@ def test_an_edit_that_breaks_a_rule_is_refused(client_as, alice, episode_a):
 
 def test_a_deletion_keeps_who_when_and_why_on_the_episode(client_as, alice, episode_a):
     contact = contact_log(
-        episode=episode_a, by=alice, contact_date=days_ago(2), interventions=["cbt"]
+        episode=episode_a, acting_user=alice, contact_date=days_ago(2), interventions=["cbt"]
     )
     client = client_as(alice)
     url = reverse("keywork:contact_delete", args=[contact.pk])
@@ -200,7 +200,7 @@ def test_a_deletion_keeps_who_when_and_why_on_the_episode(client_as, alice, epis
 
 
 def test_a_dna_is_recorded_against_a_booked_appointment(client_as, alice, episode_a, today):
-    appointment = appointment_book(episode=episode_a, by=alice, appointment_date=today)
+    appointment = appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
     response = client_as(alice).post(
         reverse("keywork:appointment_absence", args=[appointment.pk]), {"attendance": "dna"}
     )

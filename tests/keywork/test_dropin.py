@@ -11,7 +11,7 @@ from keywork.actions.dropin import (
 )
 from keywork.models import DropInAttendance, DropInSession
 from tests.factories import ClientFactory, ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -27,41 +27,41 @@ def drop_in_a(service_a):
 
 def test_only_a_service_with_a_drop_in_records_sessions(service_a, alice):
     with pytest.raises(ValidationError) as excinfo:
-        drop_in_session_create(service=service_a, by=alice, session_date=days_ago(0))
+        drop_in_session_create(service=service_a, acting_user=alice, session_date=days_ago(0))
     assert "does not run an open-access drop-in" in excinfo.value.message_dict["service"][0]
 
 
 def test_a_session_is_not_recorded_ahead(drop_in_a, alice):
     with pytest.raises(ValidationError):
-        drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(-1))
+        drop_in_session_create(service=drop_in_a, acting_user=alice, session_date=days_ago(-1))
 
 
 def test_anonymous_visitors_are_counted_and_never_below_zero(drop_in_a, alice):
-    session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(0))
-    assert drop_in_anonymous_add(session=session, by=alice, delta=1) == 1
-    assert drop_in_anonymous_add(session=session, by=alice, delta=1) == 2
-    assert drop_in_anonymous_add(session=session, by=alice, delta=-1) == 1
-    assert drop_in_anonymous_add(session=session, by=alice, delta=-1) == 0
-    assert drop_in_anonymous_add(session=session, by=alice, delta=-1) == 0
+    session = drop_in_session_create(service=drop_in_a, acting_user=alice, session_date=days_ago(0))
+    assert drop_in_anonymous_add(session=session, acting_user=alice, delta=1) == 1
+    assert drop_in_anonymous_add(session=session, acting_user=alice, delta=1) == 2
+    assert drop_in_anonymous_add(session=session, acting_user=alice, delta=-1) == 1
+    assert drop_in_anonymous_add(session=session, acting_user=alice, delta=-1) == 0
+    assert drop_in_anonymous_add(session=session, acting_user=alice, delta=-1) == 0
     with pytest.raises(ValidationError):
-        drop_in_anonymous_add(session=session, by=alice, delta=5)
+        drop_in_anonymous_add(session=session, acting_user=alice, delta=5)
 
 
 def test_only_a_client_of_the_service_can_be_named(drop_in_a, service_b, alice):
-    session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(0))
+    session = drop_in_session_create(service=drop_in_a, acting_user=alice, session_date=days_ago(0))
     ours = ReferralFactory(service=drop_in_a).client
     theirs = ReferralFactory(service=service_b).client
-    drop_in_attendance_add(session=session, by=alice, client=ours)
+    drop_in_attendance_add(session=session, acting_user=alice, client=ours)
     with pytest.raises(ValidationError):
-        drop_in_attendance_add(session=session, by=alice, client=ours)
+        drop_in_attendance_add(session=session, acting_user=alice, client=ours)
     with pytest.raises(ValidationError):
-        drop_in_attendance_add(session=session, by=alice, client=theirs)
+        drop_in_attendance_add(session=session, acting_user=alice, client=theirs)
     assert DropInAttendance.objects.count() == 1
 
 
 def test_the_counter_counts_in_place(client_as, alice, drop_in_a):
     session = drop_in_session_create(
-        service=drop_in_a, by=alice, session_date=days_ago(0), anonymous_count=4
+        service=drop_in_a, acting_user=alice, session_date=days_ago(0), anonymous_count=4
     )
     client = client_as(alice)
     url = reverse("keywork:drop_in_count", args=[session.pk])
@@ -78,7 +78,7 @@ def test_the_counter_counts_in_place(client_as, alice, drop_in_a):
 
 
 def test_a_named_client_is_found_by_a_post_and_recorded(client_as, alice, drop_in_a, service_b):
-    session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(0))
+    session = drop_in_session_create(service=drop_in_a, acting_user=alice, session_date=days_ago(0))
     ours = ReferralFactory(service=drop_in_a, client=ClientFactory(initials="QX")).client
     client = client_as(alice)
     found = client.post(reverse("keywork:drop_in_find", args=[session.pk]), {"q": "QX"})
@@ -93,10 +93,10 @@ def test_a_named_client_is_found_by_a_post_and_recorded(client_as, alice, drop_i
 
 def test_the_session_list_totals_named_and_anonymous(client_as, alice, drop_in_a):
     session = drop_in_session_create(
-        service=drop_in_a, by=alice, session_date=days_ago(0), anonymous_count=7
+        service=drop_in_a, acting_user=alice, session_date=days_ago(0), anonymous_count=7
     )
     drop_in_attendance_add(
-        session=session, by=alice, client=ReferralFactory(service=drop_in_a).client
+        session=session, acting_user=alice, client=ReferralFactory(service=drop_in_a).client
     )
     body = client_as(alice).get(reverse("keywork:drop_in_sessions")).content.decode()
     cells = re.findall(r'<td class="text-end">(\d+)</td>', body)
@@ -123,10 +123,12 @@ def test_the_drop_in_pages_run_a_constant_number_of_queries(
     client_as, alice, drop_in_a, django_assert_max_num_queries
 ):
     for n in range(30):
-        session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(n))
+        session = drop_in_session_create(
+            service=drop_in_a, acting_user=alice, session_date=days_ago(n)
+        )
     for _ in range(30):
         drop_in_attendance_add(
-            session=session, by=alice, client=ReferralFactory(service=drop_in_a).client
+            session=session, acting_user=alice, client=ReferralFactory(service=drop_in_a).client
         )
     client = client_as(alice)
     # session, user, clinical check, count, top bar (standing), page of
@@ -143,7 +145,7 @@ def test_the_drop_in_pages_run_a_constant_number_of_queries(
 
 @pytest.mark.parametrize("key", ["", "not-a-uuid"])
 def test_naming_no_client_is_refused_with_a_message(client_as, alice, drop_in_a, key):
-    session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(0))
+    session = drop_in_session_create(service=drop_in_a, acting_user=alice, session_date=days_ago(0))
     url = reverse("keywork:drop_in_attend", args=[session.pk])
     response = client_as(alice).post(url, {"client": key}, follow=True)
     assert "Choose a client from the search results" in response.content.decode()
@@ -151,7 +153,7 @@ def test_naming_no_client_is_refused_with_a_message(client_as, alice, drop_in_a,
 
 
 def test_naming_a_client_of_another_service_is_a_404(client_as, alice, drop_in_a, service_b):
-    session = drop_in_session_create(service=drop_in_a, by=alice, session_date=days_ago(0))
+    session = drop_in_session_create(service=drop_in_a, acting_user=alice, session_date=days_ago(0))
     theirs = ReferralFactory(service=service_b).client
     url = reverse("keywork:drop_in_attend", args=[session.pk])
     assert client_as(alice).post(url, {"client": str(theirs.key)}).status_code == 404

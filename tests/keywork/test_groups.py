@@ -12,7 +12,7 @@ from keywork.actions.groups import (
 )
 from keywork.models import Contact, GroupEnrolment
 from tests.factories import EpisodeFactory, ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def session(service, by, **kwargs):
         "kind": "group",
         "facilitator": by,
     }
-    return group_session_create(service=service, by=by, **(fields | kwargs))
+    return group_session_create(service=service, acting_user=by, **(fields | kwargs))
 
 
 def test_a_session_needs_a_facilitator_of_the_service(service_a, alice, charlie):
@@ -62,26 +62,26 @@ def test_only_clients_in_treatment_at_the_service_can_be_enrolled(
     service_a, alice, episodes_a, episode_b
 ):
     s = session(service_a, alice)
-    assert group_enrol(session=s, by=alice, episode_ids=[e.pk for e in episodes_a]) == 3
-    assert group_enrol(session=s, by=alice, episode_ids=[episodes_a[0].pk]) == 0
+    assert group_enrol(session=s, acting_user=alice, episode_ids=[e.pk for e in episodes_a]) == 3
+    assert group_enrol(session=s, acting_user=alice, episode_ids=[episodes_a[0].pk]) == 0
     with pytest.raises(ValidationError):
-        group_enrol(session=s, by=alice, episode_ids=[episode_b.pk])
+        group_enrol(session=s, acting_user=alice, episode_ids=[episode_b.pk])
     ended = episodes_a[0]
     ended.end_date = days_ago(5)
     ended.discharge_reason_id = "dropped_out"
     ended.save()
     later = session(service_a, alice, title="Another", session_date=days_ago(1))
     with pytest.raises(ValidationError):
-        group_enrol(session=later, by=alice, episode_ids=[ended.pk])
+        group_enrol(session=later, acting_user=alice, episode_ids=[ended.pk])
 
 
 def test_the_register_creates_a_contact_for_everyone_at_once(service_a, alice, episodes_a):
     s = session(service_a, alice)
-    group_enrol(session=s, by=alice, episode_ids=[e.pk for e in episodes_a])
+    group_enrol(session=s, acting_user=alice, episode_ids=[e.pk for e in episodes_a])
     e1, e2, e3 = GroupEnrolment.objects.order_by("pk")
     contacts = group_register_record(
         session=s,
-        by=alice,
+        acting_user=alice,
         rows=[
             RegisterRow(e1.pk, "attended", 90),
             RegisterRow(e2.pk, "attended", 60),
@@ -100,12 +100,12 @@ def test_the_register_creates_a_contact_for_everyone_at_once(service_a, alice, e
 
 def test_one_bad_row_saves_nothing_and_names_the_row(service_a, alice, episodes_a):
     s = session(service_a, alice)
-    group_enrol(session=s, by=alice, episode_ids=[e.pk for e in episodes_a])
+    group_enrol(session=s, acting_user=alice, episode_ids=[e.pk for e in episodes_a])
     e1, e2, e3 = GroupEnrolment.objects.order_by("pk")
     with pytest.raises(RegisterError) as excinfo:
         group_register_record(
             session=s,
-            by=alice,
+            acting_user=alice,
             rows=[
                 RegisterRow(e1.pk, "attended", 90),
                 RegisterRow(e2.pk, "attended", 0),
@@ -120,27 +120,31 @@ def test_one_bad_row_saves_nothing_and_names_the_row(service_a, alice, episodes_
 
 def test_the_register_cannot_be_taken_before_the_session(service_a, alice, episodes_a):
     s = session(service_a, alice, session_date=days_ago(-3))
-    group_enrol(session=s, by=alice, episode_ids=[episodes_a[0].pk])
+    group_enrol(session=s, acting_user=alice, episode_ids=[episodes_a[0].pk])
     enrolment = GroupEnrolment.objects.get()
     with pytest.raises(RegisterError) as excinfo:
-        group_register_record(session=s, by=alice, rows=[RegisterRow(enrolment.pk, "attended", 90)])
+        group_register_record(
+            session=s, acting_user=alice, rows=[RegisterRow(enrolment.pk, "attended", 90)]
+        )
     assert excinfo.value.general
     assert not Contact.objects.exists()
 
 
 def test_a_registered_enrolment_cannot_be_removed(service_a, alice, episodes_a):
     s = session(service_a, alice)
-    group_enrol(session=s, by=alice, episode_ids=[episodes_a[0].pk])
+    group_enrol(session=s, acting_user=alice, episode_ids=[episodes_a[0].pk])
     enrolment = GroupEnrolment.objects.get()
-    group_register_record(session=s, by=alice, rows=[RegisterRow(enrolment.pk, "dna", None)])
+    group_register_record(
+        session=s, acting_user=alice, rows=[RegisterRow(enrolment.pk, "dna", None)]
+    )
     enrolment.refresh_from_db()
     with pytest.raises(ValidationError):
-        group_unenrol(enrolment=enrolment, by=alice)
+        group_unenrol(enrolment=enrolment, acting_user=alice)
 
 
 def test_a_new_session_of_the_same_title_enrols_the_same_people(service_a, alice, episodes_a):
     first = session(service_a, alice, session_date=days_ago(7))
-    group_enrol(session=first, by=alice, episode_ids=[e.pk for e in episodes_a[:2]])
+    group_enrol(session=first, acting_user=alice, episode_ids=[e.pk for e in episodes_a[:2]])
     second = session(service_a, alice)
     assert set(second.enrolments.values_list("episode_id", flat=True)) == {
         episodes_a[0].pk,
@@ -150,7 +154,7 @@ def test_a_new_session_of_the_same_title_enrols_the_same_people(service_a, alice
 
 def test_the_register_page_records_everyone_in_one_post(client_as, alice, service_a, episodes_a):
     s = session(service_a, alice)
-    group_enrol(session=s, by=alice, episode_ids=[e.pk for e in episodes_a])
+    group_enrol(session=s, acting_user=alice, episode_ids=[e.pk for e in episodes_a])
     e1, e2, e3 = GroupEnrolment.objects.order_by("pk")
     client = client_as(alice)
     page = client.get(reverse("keywork:group_session", args=[s.pk])).content.decode()
@@ -188,7 +192,7 @@ def test_the_session_page_runs_a_constant_number_of_queries(
         for _ in range(25)
     ]
     s = session(service_a, alice, kind="day_programme", title="Day programme")
-    group_enrol(session=s, by=alice, episode_ids=[e.pk for e in many[:20]])
+    group_enrol(session=s, acting_user=alice, episode_ids=[e.pk for e in many[:20]])
     client = client_as(alice)
     # session, user, clinical check, group session, enrolments (with clients
     # and contacts), programme progress (one aggregate), interventions, top

@@ -19,7 +19,7 @@ from tests.factories import (
     EpisodeFactory,
     ReferralFactory,
 )
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +35,17 @@ def test_the_record_offers_the_logger_and_reloads_the_timeline_on_a_new_contact(
 
 
 def test_the_record_shows_current_goals_and_booked_appointments(client_as, alice, episode_a, today):
-    goal_add(episode=episode_a, by=alice, text="Get my kids back", domain="relationships")
+    goal_add(episode=episode_a, acting_user=alice, text="Get my kids back", domain="relationships")
     goal_add(
         episode=episode_a,
-        by=alice,
+        acting_user=alice,
         text="See the GP",
         domain="physical_health",
         set_on=days_ago(30),
     )
-    appointment_book(episode=episode_a, by=alice, appointment_date=today + dt.timedelta(days=2))
+    appointment_book(
+        episode=episode_a, acting_user=alice, appointment_date=today + dt.timedelta(days=2)
+    )
     client = episode_a.referral.client
     body = client_as(alice).get(reverse("keywork:record", args=[client.key])).content.decode()
     goals = body[body.index('data-testid="current-goals"') :]
@@ -96,7 +98,7 @@ def test_the_record_shows_day_programme_progress(client_as, alice, service_a):
 
 
 def test_the_caseload_flags_goals_due_and_offers_the_logger(client_as, alice, episode_a):
-    goal_add(episode=episode_a, by=alice, text="x", domain="money", set_on=days_ago(30))
+    goal_add(episode=episode_a, acting_user=alice, text="x", domain="money", set_on=days_ago(30))
     body = client_as(alice).get(reverse("keywork:caseload")).content.decode()
     assert 'data-testid="goals-due-badge"' in body
     assert "1 goal to review" in body
@@ -125,10 +127,12 @@ def test_a_referred_client_seen_at_the_drop_in_shows_as_engaged(client_as, alice
     came = ReferralFactory(service=service_a, referral_date=days_ago(10))
     before = ReferralFactory(service=service_a, referral_date=days_ago(10))
     ReferralFactory(service=service_a, referral_date=days_ago(10))  # never came
-    session = drop_in_session_create(service=service_a, by=alice, session_date=days_ago(5))
-    drop_in_attendance_add(session=session, by=alice, client=came.client)
-    earlier = drop_in_session_create(service=service_a, by=alice, session_date=days_ago(20))
-    drop_in_attendance_add(session=earlier, by=alice, client=before.client)
+    session = drop_in_session_create(service=service_a, acting_user=alice, session_date=days_ago(5))
+    drop_in_attendance_add(session=session, acting_user=alice, client=came.client)
+    earlier = drop_in_session_create(
+        service=service_a, acting_user=alice, session_date=days_ago(20)
+    )
+    drop_in_attendance_add(session=earlier, acting_user=alice, client=before.client)
     body = client_as(alice).get(reverse("keywork:waiting_list")).content.decode()
     # One row for the client who came (phones restyle the same row as a card).
     assert body.count('data-testid="drop-in-engaged"') == 1
@@ -140,8 +144,8 @@ def test_a_drop_in_after_the_assessment_is_not_engagement_before_it(client_as, a
     service_a.save()
     referral = ReferralFactory(service=service_a, referral_date=days_ago(10))
     AppointmentFactory(referral=referral, appointment_date=days_ago(8), attendance="attended")
-    session = drop_in_session_create(service=service_a, by=alice, session_date=days_ago(5))
-    drop_in_attendance_add(session=session, by=alice, client=referral.client)
+    session = drop_in_session_create(service=service_a, acting_user=alice, session_date=days_ago(5))
+    drop_in_attendance_add(session=session, acting_user=alice, client=referral.client)
     body = client_as(alice).get(reverse("keywork:waiting_list")).content.decode()
     assert 'data-testid="drop-in-engaged"' not in body
 
@@ -157,8 +161,8 @@ def test_caseload_and_record_run_the_same_queries_with_200_contacts(
     client_as, alice, episode_a, today, django_assert_max_num_queries
 ):
     ContactFactory(episode=episode_a, contact_date=days_ago(1))
-    goal_add(episode=episode_a, by=alice, text="x", domain="money", set_on=days_ago(30))
-    appointment_book(episode=episode_a, by=alice, appointment_date=today)
+    goal_add(episode=episode_a, acting_user=alice, text="x", domain="money", set_on=days_ago(30))
+    appointment_book(episode=episode_a, acting_user=alice, appointment_date=today)
     client = client_as(alice)
     record = reverse("keywork:record", args=[episode_a.referral.client.key])
     caseload = reverse("keywork:caseload")

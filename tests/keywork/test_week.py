@@ -8,43 +8,49 @@ from keywork.actions.contacts import appointment_book, contact_log
 from keywork.models import KeyworkAppointment
 from keywork.week import my_week
 from tests.factories import AppointmentFactory, EpisodeFactory, ReferralFactory
-from tests.keywork.conftest import days_ago
+from tests.keywork.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
 
 def test_my_week_counts_this_weeks_contacts_and_minutes(alice, bob, episode_a, today):
     monday = today - dt.timedelta(days=today.weekday())
-    contact_log(episode=episode_a, by=alice, contact_date=monday, interventions=["cbt"])
+    contact_log(episode=episode_a, acting_user=alice, contact_date=monday, interventions=["cbt"])
     contact_log(
         episode=episode_a,
-        by=alice,
+        acting_user=alice,
         contact_date=today,
         duration_minutes=45,
         interventions=["cbt"],
     )
     contact_log(
         episode=episode_a,
-        by=alice,
+        acting_user=alice,
         contact_date=today,
         attendance="dna",
         duration_minutes=None,
     )
     contact_log(
         episode=episode_a,
-        by=alice,
+        acting_user=alice,
         contact_date=monday - dt.timedelta(days=1),
         interventions=["cbt"],
     )  # last week
-    contact_log(episode=episode_a, by=bob, contact_date=today, interventions=["cbt"])  # not mine
+    contact_log(
+        episode=episode_a, acting_user=bob, contact_date=today, interventions=["cbt"]
+    )  # not mine
     week = my_week(alice, today)
     assert week.week_start == monday
     assert (week.contact_count, week.attended_count, week.total_minutes) == (3, 2, 105)
 
 
 def test_my_week_lists_appointments_ahead_and_unresolved_ones(alice, episode_a, today):
-    soon = appointment_book(episode=episode_a, by=alice, appointment_date=today + dt.timedelta(3))
-    appointment_book(episode=episode_a, by=alice, appointment_date=today + dt.timedelta(30))
+    soon = appointment_book(
+        episode=episode_a, acting_user=alice, appointment_date=today + dt.timedelta(3)
+    )
+    appointment_book(
+        episode=episode_a, acting_user=alice, appointment_date=today + dt.timedelta(30)
+    )
     past = KeyworkAppointment.objects.create(
         episode=episode_a,
         appointment_date=days_ago(2),
@@ -57,8 +63,10 @@ def test_my_week_lists_appointments_ahead_and_unresolved_ones(alice, episode_a, 
 
 
 def test_my_week_lists_goals_due_for_review_of_my_clients(alice, charlie, episode_a, today):
-    due = goal_add(episode=episode_a, by=alice, text="Due", domain="money", set_on=days_ago(30))
-    goal_add(episode=episode_a, by=alice, text="Not yet", domain="money")
+    due = goal_add(
+        episode=episode_a, acting_user=alice, text="Due", domain="money", set_on=days_ago(30)
+    )
+    goal_add(episode=episode_a, acting_user=alice, text="Not yet", domain="money")
     assert my_week(alice, today).goals_due == [due]
     assert my_week(charlie, today).goals_due == []
 
@@ -84,12 +92,16 @@ def test_the_week_page_runs_a_constant_number_of_queries(
             keyworker=alice,
             start_date=days_ago(60),
         )
-        contact_log(episode=episode, by=alice, contact_date=today, interventions=["cbt"])
-        appointment_book(episode=episode, by=alice, appointment_date=today + dt.timedelta(n % 7))
+        contact_log(episode=episode, acting_user=alice, contact_date=today, interventions=["cbt"])
+        appointment_book(
+            episode=episode, acting_user=alice, appointment_date=today + dt.timedelta(n % 7)
+        )
         KeyworkAppointment.objects.create(
             episode=episode, appointment_date=days_ago(3), staff=alice, booked_by=alice
         )
-        goal_add(episode=episode, by=alice, text="Due", domain="money", set_on=days_ago(30))
+        goal_add(
+            episode=episode, acting_user=alice, text="Due", domain="money", set_on=days_ago(30)
+        )
     client = client_as(alice)
     # session, user, clinical check, contacts and their totals, their
     # interventions, appointments ahead, unresolved appointments, goals due,

@@ -150,7 +150,7 @@ def test_a_race_on_the_same_timepoint_is_a_message_not_a_500(alice, episode_a):
         with pytest.raises(ValidationError) as raised:
             actions.outcome_form_save(
                 form=form,
-                recorded_by=alice,
+                acting_user=alice,
                 fields={
                     "timepoint": "day30",
                     "reported_by": "keyworker",

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from outcomes.models import FollowUp
 from tests.factories import OutcomeFormFactory
-from tests.pathway.conftest import assess, days_ago, discharge, register, start
+from tests.pathway.helpers import assess, days_ago, discharge, register, start
 
 pytestmark = pytest.mark.django_db
 

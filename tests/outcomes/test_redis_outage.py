@@ -20,7 +20,7 @@ from tests.outcomes.celery_support import (
     wait_until,
 )
 from tests.outcomes.conftest import days_ago, form_post, make_episode
-from tests.pathway.conftest import assess, register
+from tests.pathway.helpers import assess, register
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -53,7 +53,7 @@ def test_starting_an_episode_creates_its_follow_ups(alice, service_a):
 
 def test_saving_the_day_30_form_marks_it_done_at_once(alice, episode_a):
     start(episode_a)
-    outcome_form_save(form=OutcomeForm(episode=episode_a), recorded_by=alice, fields=fields())
+    outcome_form_save(form=OutcomeForm(episode=episode_a), acting_user=alice, fields=fields())
     assert states(episode_a) == {"day30": "done", "day90": "upcoming"}
 
 
@@ -61,7 +61,7 @@ def test_a_baseline_changes_no_follow_up(alice, episode_a):
     start(episode_a)
     outcome_form_save(
         form=OutcomeForm(episode=episode_a),
-        recorded_by=alice,
+        acting_user=alice,
         fields=fields(timepoint="baseline", form_date=episode_a.start_date.isoformat()),
     )
     assert states(episode_a) == {"day30": "due", "day90": "upcoming"}
@@ -72,10 +72,10 @@ def test_editing_a_form_to_another_timepoint_moves_the_done(alice, service_a, to
     start(episode)
     assert states(episode) == {"day30": "overdue", "day90": "due"}
     form = outcome_form_save(
-        form=OutcomeForm(episode=episode), recorded_by=alice, fields=fields(timepoint="day30")
+        form=OutcomeForm(episode=episode), acting_user=alice, fields=fields(timepoint="day30")
     )
     assert states(episode) == {"day30": "done", "day90": "due"}
-    outcome_form_save(form=form, recorded_by=alice, fields={"timepoint": "day90"})
+    outcome_form_save(form=form, acting_user=alice, fields={"timepoint": "day90"})
     assert states(episode) == {"day30": "overdue", "day90": "done"}
 
 
@@ -91,7 +91,7 @@ def test_ending_an_episode_makes_what_is_left_not_applicable(alice, episode_a, t
 
 def test_a_done_form_stays_done_when_the_episode_ends(alice, episode_a, today):
     start(episode_a)
-    outcome_form_save(form=OutcomeForm(episode=episode_a), recorded_by=alice, fields=fields())
+    outcome_form_save(form=OutcomeForm(episode=episode_a), acting_user=alice, fields=fields())
     with transaction.atomic():
         episode_a.end_date = today
         episode_a.discharge_reason_id = "completed_drug_free"
@@ -123,7 +123,7 @@ def test_a_form_that_fails_validation_changes_nothing(alice, episode_a):
     with pytest.raises(ValidationError):
         outcome_form_save(
             form=OutcomeForm(episode=episode_a),
-            recorded_by=alice,
+            acting_user=alice,
             fields=fields(crack_spend_per_day=""),
         )
     assert not OutcomeForm.objects.exists()

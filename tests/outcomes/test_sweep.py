@@ -169,7 +169,7 @@ def test_a_sweep_during_a_form_save_neither_undoes_it_nor_announces_it(alice, se
         try:
             with transaction.atomic():
                 outcome_form_save(
-                    form=OutcomeForm(episode=episode), recorded_by=alice, fields=fields()
+                    form=OutcomeForm(episode=episode), acting_user=alice, fields=fields()
                 )
                 saved.set()
                 sweeping.wait(10)

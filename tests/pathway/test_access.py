@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.dates import LITERAL_DAY
 from tests.factories import AppointmentFactory
-from tests.pathway.conftest import assess, days_ago, register, start
+from tests.pathway.helpers import assess, days_ago, register, start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clients.models import Appointment, Attendance
 from keywork.queries import unresolved_appointments
 from tests.factories import AppointmentFactory
-from tests.pathway.conftest import assess, days_ago, register, start
+from tests.pathway.helpers import assess, days_ago, register, start
 
 pytestmark = pytest.mark.django_db
 

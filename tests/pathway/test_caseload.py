@@ -4,7 +4,7 @@ import pytest
 
 from services.models import Role
 from tests.factories import ContactFactory, MembershipFactory, UserFactory
-from tests.pathway.conftest import assess, days_ago, discharge, register, start
+from tests.pathway.helpers import assess, days_ago, discharge, register, start
 
 pytestmark = pytest.mark.django_db
 

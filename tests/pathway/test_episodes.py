@@ -14,7 +14,7 @@ from keywork.models import Episode
 from keywork.signals import episode_ended, episode_started
 from services.models import Role
 from tests.factories import ContactFactory, MembershipFactory, UserFactory
-from tests.pathway.conftest import assess, days_ago, discharge, register, start
+from tests.pathway.helpers import assess, days_ago, discharge, register, start
 
 pytestmark = pytest.mark.django_db
 

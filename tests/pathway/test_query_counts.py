@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import AppointmentFactory, ContactFactory, OutcomeFormFactory
-from tests.pathway.conftest import assess, days_ago, register, start
+from tests.pathway.helpers import assess, days_ago, register, start
 
 pytestmark = pytest.mark.django_db
 

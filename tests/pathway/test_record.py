@@ -5,7 +5,7 @@ import pytest
 
 from clients.models import Attendance
 from tests.factories import ContactFactory, OutcomeFormFactory
-from tests.pathway.conftest import assess, days_ago, discharge, register, start
+from tests.pathway.helpers import assess, days_ago, discharge, register, start
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients import actions
 from clients.models import Client, Referral
-from tests.pathway.conftest import assess, discharge, register, start
+from tests.pathway.helpers import assess, discharge, register, start
 
 pytestmark = pytest.mark.django_db
 
@@ -275,7 +275,7 @@ def test_a_re_referral_before_birth_is_refused(client_as, alice, service_a):
 def test_exactly_one_of_client_and_new_client_is_given(alice, service_a):
     with pytest.raises(ValueError):
         actions.referral_register(
-            registered_by=alice,
+            acting_user=alice,
             service=service_a,
             referral_date=timezone.localdate(),
             source=None,

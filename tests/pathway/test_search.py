@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.pathway.conftest import days_ago, register
+from tests.pathway.helpers import days_ago, register
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from clients.models import Attendance
 from tests.factories import AppointmentFactory
-from tests.pathway.conftest import assess, days_ago, register, start
+from tests.pathway.helpers import assess, days_ago, register, start
 
 pytestmark = pytest.mark.django_db
 

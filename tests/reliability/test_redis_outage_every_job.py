@@ -52,7 +52,7 @@ def test_every_job_set_going_while_redis_is_away_finishes_once(
     upload = SimpleUploadedFile("bundle.zip", bundle().getvalue())
     with using_broker(redis_server.url):
         redis_server.stop()
-        checked = import_job_create(user=bob, upload=upload)
+        checked = import_job_create(acting_user=bob, upload=upload)
         import_job_check(job_id=checked.pk)
         checked.refresh_from_db()
         assert checked.state == "preview"

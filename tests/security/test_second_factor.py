@@ -178,7 +178,7 @@ def test_an_administrator_resets_a_second_factor_and_the_user_enrols_again(
     client.post("/account/verify/", {"code": totp_code(device)})
     assert UserSession.objects.filter(user=alice).exists()
 
-    second_factor_reset(user=alice, by=admin_user)
+    second_factor_reset(user=alice, acting_user=admin_user)
 
     assert not TOTPDevice.objects.filter(user=alice).exists()
     assert not UserSession.objects.filter(user=alice).exists()

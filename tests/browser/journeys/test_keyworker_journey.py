@@ -35,18 +35,20 @@ def caseload(demo):
     ]
     session = group_session_create(
         service=nth,
-        by=alice,
+        acting_user=alice,
         session_date=today(),
         title="Relapse prevention group",
         kind="group",
         facilitator=alice,
     )
-    group_enrol(session=session, by=alice, episode_ids=[dee.pk, others[0].pk, others[1].pk])
+    group_enrol(
+        session=session, acting_user=alice, episode_ids=[dee.pk, others[0].pk, others[1].pk]
+    )
     # As in the living demo, most of the caseload has its next session booked.
     for episode, days, hour in ((others[0], 2, 14), (others[2], 3, 11)):
         appointment_book(
             episode=episode,
-            by=alice,
+            acting_user=alice,
             appointment_date=today() + dt.timedelta(days=days),
             appointment_time=dt.time(hour, 0),
         )
