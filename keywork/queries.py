@@ -236,11 +236,23 @@ def waiting_list(
 
 
 def waiting_list_page(
-    user, *, service: Service | None, stage: str, sort: str, page: int | str
+    user,
+    *,
+    service: Service | None,
+    stage: str,
+    sort: str,
+    page: int | str,
+    counts: dict[str, int] | None = None,
 ) -> Page:
+    """A page of the waiting list. `counts`, from waiting_counts() for the
+    same user and service, saves the paginator's count: the count of the
+    whole list wraps its every subquery, as costly as the page's own."""
     today = clock.today()
     rows = waiting_list(user, service=service, stage=stage, sort=sort, today=today)
-    page_obj = Paginator(rows, WAITING_PAGE_SIZE).get_page(page)
+    paginator = Paginator(rows, WAITING_PAGE_SIZE)
+    if counts is not None:
+        paginator.count = counts.get(stage, 0) if stage else sum(counts.values())
+    page_obj = paginator.get_page(page)
     for referral in page_obj.object_list:
         referral.days_waiting = (today - referral.referral_date).days
         referral.stage_label = Stage.labels[referral.stage]
