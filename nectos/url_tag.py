@@ -35,7 +35,11 @@ def _reverse(view_name, args, kwargs, current_app, urlconf, prefix) -> str:
     )
 
 
-def cached_reverse(view_name: str, args: list, kwargs: dict, current_app: str | None) -> str:
+def cached_reverse(
+    view_name: str, args=(), kwargs: dict | None = None, current_app: str | None = None
+) -> str:
+    """reverse(), remembered."""
+    kwargs = kwargs or {}
     key_args = tuple((type(v), v) for v in args)
     key_kwargs = tuple(sorted((k, type(v), v) for k, v in kwargs.items()))
     urlconf = get_urlconf() or settings.ROOT_URLCONF
