@@ -15,6 +15,7 @@ from django.db.models import (
     IntegerField,
     Model,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -438,7 +439,9 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
             c.pk: c
             for c in Contact.objects.filter(pk__in=contact_ids)
             .select_related("recorded_by")
-            .prefetch_related("interventions")
+            # Into a plain list: a prefetch into the related manager builds a
+            # filtered queryset for every contact, costlier than the query.
+            .prefetch_related(Prefetch("interventions", to_attr="intervention_list"))
         }
         if contact_ids
         else {}
