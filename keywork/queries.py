@@ -237,22 +237,20 @@ def waiting_list(
 
 
 def waiting_list_page(
-    user,
-    *,
-    service: Service | None,
-    stage: str,
-    sort: str,
-    page: int | str,
-    counts: dict[str, int] | None = None,
-) -> Page:
-    """A page of the waiting list. `counts`, from waiting_counts() for the
-    same user and service, saves the paginator's count: the count of the
-    whole list wraps its every subquery, as costly as the page's own."""
+    user, *, service: Service | None, stage: str, sort: str, page: int | str
+) -> tuple[Page, dict[str, int]]:
+    """A page of the waiting list, and how many referrals wait at each stage
+    (waiting_counts). The list is built once for both: its subqueries take
+    as long to build as a small service's list takes to run. The stage
+    counts give the paginator its count, which would otherwise wrap the
+    whole list and its subqueries in a count query of its own."""
     today = clock.today()
-    rows = waiting_list(user, service=service, stage=stage, sort=sort, today=today)
+    every_stage = waiting_list(user, service=service, sort=sort, today=today)
+    counts = _stage_counts(every_stage)
+    shown = stage in Stage.labels
+    rows = every_stage.filter(stage=stage) if shown else every_stage
     paginator = Paginator(rows, WAITING_PAGE_SIZE)
-    if counts is not None:
-        paginator.count = counts.get(stage, 0) if stage else sum(counts.values())
+    paginator.count = counts[stage] if shown else sum(counts.values())
     page_obj = paginator.get_page(page)
     for referral in page_obj.object_list:
         referral.days_waiting = (today - referral.referral_date).days
@@ -270,15 +268,19 @@ def waiting_list_page(
             appointment.is_latest = True
             referral.last_appointment = appointment
     waiting_list_loaded.send(sender=Referral, referrals=list(page_obj.object_list), user=user)
-    return page_obj
+    return page_obj, counts
+
+
+def _stage_counts(rows: QuerySet) -> dict[str, int]:
+    grouped = rows.order_by().values("stage").annotate(n=Count("pk"))
+    counts = dict.fromkeys(Stage.order, 0)
+    counts.update({row["stage"]: row["n"] for row in grouped})
+    return counts
 
 
 def waiting_counts(user, *, service: Service | None) -> dict[str, int]:
     """How many referrals wait at each stage (one grouped query)."""
-    rows = waiting_list(user, service=service).order_by().values("stage").annotate(n=Count("pk"))
-    counts = dict.fromkeys(Stage.order, 0)
-    counts.update({row["stage"]: row["n"] for row in rows})
-    return counts
+    return _stage_counts(waiting_list(user, service=service))
 
 
 # --- Client record -------------------------------------------------------------

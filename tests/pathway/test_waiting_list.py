@@ -152,3 +152,22 @@ def test_it_answers_htmx_with_the_panel_alone(client_as, alice, service_a):
     register(alice, service_a, on=days_ago(5))
     body = client_as(alice).get("/waiting-list/?stage=to_book", HTTP_HX_REQUEST="true")
     assert body.content.decode().lstrip().startswith('<div id="waiting-panel"')
+
+
+def test_the_page_and_its_stage_counts_are_built_from_one_list(
+    client_as, alice, service_a, monkeypatch
+):
+    from keywork import queries
+
+    built = []
+    original = queries.waiting_list
+
+    def counting(*args, **kwargs):
+        built.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "waiting_list", counting)
+    register(alice, service_a, initials="AA", on=days_ago(5))
+    body = client_as(alice).get("/waiting-list/?stage=to_book").content.decode()
+    assert len(built) == 1  # its subqueries cost as much to build as to run
+    assert "Needs an appointment: 1" in body and len(rows(body)) == 1
