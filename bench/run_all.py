@@ -192,6 +192,15 @@ def _single(outputs: list[str], a: argparse.Namespace) -> list[Row]:
     return [row_from_result(result)]
 
 
+def _all_results(outputs: list[str], a: argparse.Namespace) -> list[Row]:
+    """One row for each `RESULT` line of a script that prints several."""
+    return [
+        row_from_result(json.loads(text.removeprefix("RESULT ")))
+        for text in outputs[0].splitlines()
+        if text.startswith("RESULT ")
+    ]
+
+
 def _cpu(runs: list[dict]) -> str:
     if not all("cpu_seconds_python" in r for r in runs):
         return ""
@@ -328,6 +337,7 @@ MEASURES = [
         _import_rows,
     ),
     Measure("queries", lambda a: [_script("query_counts.py")], _single),
+    Measure("page_cpu", lambda a: [_script("page_cpu.py")], _all_results, timeout=900),
 ]
 
 
@@ -386,6 +396,7 @@ PREFIXES = {
     "export_all": "export of all contacts",
     "import": "import of",
     "queries": "queries per page",
+    "page_cpu": "Python CPU a page",
 }
 
 

@@ -15,6 +15,7 @@ from django.db.models import (
     IntegerField,
     Model,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -237,10 +238,20 @@ def waiting_list(
 
 def waiting_list_page(
     user, *, service: Service | None, stage: str, sort: str, page: int | str
-) -> Page:
+) -> tuple[Page, dict[str, int]]:
+    """A page of the waiting list, and how many referrals wait at each stage
+    (waiting_counts). The list is built once for both: its subqueries take
+    as long to build as a small service's list takes to run. The stage
+    counts give the paginator its count, which would otherwise wrap the
+    whole list and its subqueries in a count query of its own."""
     today = clock.today()
-    rows = waiting_list(user, service=service, stage=stage, sort=sort, today=today)
-    page_obj = Paginator(rows, WAITING_PAGE_SIZE).get_page(page)
+    every_stage = waiting_list(user, service=service, sort=sort, today=today)
+    counts = _stage_counts(every_stage)
+    shown = stage in Stage.labels
+    rows = every_stage.filter(stage=stage) if shown else every_stage
+    paginator = Paginator(rows, WAITING_PAGE_SIZE)
+    paginator.count = counts[stage] if shown else sum(counts.values())
+    page_obj = paginator.get_page(page)
     for referral in page_obj.object_list:
         referral.days_waiting = (today - referral.referral_date).days
         referral.stage_label = Stage.labels[referral.stage]
@@ -257,15 +268,19 @@ def waiting_list_page(
             appointment.is_latest = True
             referral.last_appointment = appointment
     waiting_list_loaded.send(sender=Referral, referrals=list(page_obj.object_list), user=user)
-    return page_obj
+    return page_obj, counts
+
+
+def _stage_counts(rows: QuerySet) -> dict[str, int]:
+    grouped = rows.order_by().values("stage").annotate(n=Count("pk"))
+    counts = dict.fromkeys(Stage.order, 0)
+    counts.update({row["stage"]: row["n"] for row in grouped})
+    return counts
 
 
 def waiting_counts(user, *, service: Service | None) -> dict[str, int]:
     """How many referrals wait at each stage (one grouped query)."""
-    rows = waiting_list(user, service=service).order_by().values("stage").annotate(n=Count("pk"))
-    counts = dict.fromkeys(Stage.order, 0)
-    counts.update({row["stage"]: row["n"] for row in rows})
-    return counts
+    return _stage_counts(waiting_list(user, service=service))
 
 
 # --- Client record -------------------------------------------------------------
@@ -426,7 +441,9 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
             c.pk: c
             for c in Contact.objects.filter(pk__in=contact_ids)
             .select_related("recorded_by")
-            .prefetch_related("interventions")
+            # Into a plain list: a prefetch into the related manager builds a
+            # filtered queryset for every contact, costlier than the query.
+            .prefetch_related(Prefetch("interventions", to_attr="intervention_list"))
         }
         if contact_ids
         else {}

@@ -307,12 +307,13 @@ class FollowUp(models.Model):
     @property
     def form_path(self) -> str:
         """Where this row's form is filled in: the TOP form or the day-N form."""
-        from django.urls import reverse
+        # Remembered reversing: the caseload asks for one a badge.
+        from nectos.url_tag import cached_reverse
 
         if self.is_top:
-            url = reverse("outcomes:top_create", args=[self.episode_id])
+            url = cached_reverse("outcomes:top_create", args=[self.episode_id])
             return f"{url}?stage={self.stage}"
-        url = reverse("outcomes:form_create", args=[self.episode_id])
+        url = cached_reverse("outcomes:form_create", args=[self.episode_id])
         return f"{url}?timepoint={self.timepoint}"
 
     @property

@@ -5,7 +5,7 @@ or ends an episode, so the follow-up rows change in that same transaction.
 keywork.queries sends *_loaded after a page's episodes are loaded: one
 prefetch per relation for the whole page keeps its query count constant."""
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 
 from outcomes.actions import followups_for_episode_refresh
 
@@ -19,8 +19,10 @@ def on_episode_ended(sender, *, episode, **kwargs) -> None:
 
 
 def on_caseload_loaded(sender, *, episodes, **kwargs) -> None:
-    """Follow-up badges on the caseload: one query for the page."""
-    prefetch_related_objects(episodes, "followups")
+    """Follow-up badges on the caseload: one query for the page. Into a
+    plain list: a prefetch into the related manager builds a filtered
+    queryset for every row, which cost more than the query itself."""
+    prefetch_related_objects(episodes, Prefetch("followups", to_attr="followup_list"))
 
 
 def on_record_loaded(sender, *, episodes, **kwargs) -> None:

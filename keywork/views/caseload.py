@@ -126,10 +126,9 @@ def waiting_list(request):
     sort = request.GET.get("sort", queries.DEFAULT_WAITING_SORT)
     if sort.lstrip("-") not in queries.WAITING_SORTS:
         sort = queries.DEFAULT_WAITING_SORT
-    page = queries.waiting_list_page(
+    page, counts = queries.waiting_list_page(
         user, service=service, stage=stage, sort=sort, page=request.GET.get("page", 1)
     )
-    counts = queries.waiting_counts(user, service=service)
     params = {"service": service.pk if service else "", "stage": stage}
     show_service = service is None and len(services) > 1
     columns = [

@@ -16,6 +16,9 @@ def outcomes_of(episode) -> EpisodeOutcomes:
 
 @register.filter
 def outstanding_followups(episode) -> list:
-    """Due and overdue follow-ups of an episode, overdue first."""
-    rows = [fu for fu in episode.followups.all() if fu.is_outstanding]
+    """Due and overdue follow-ups of an episode, overdue first: from the
+    caseload's plain list when it has one, else the prefetched relation."""
+    loaded = getattr(episode, "followup_list", None)
+    loaded = episode.followups.all() if loaded is None else loaded
+    rows = [fu for fu in loaded if fu.is_outstanding]
     return sorted(rows, key=lambda fu: (fu.state != "overdue", fu.timepoint))

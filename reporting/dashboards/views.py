@@ -14,7 +14,7 @@ from reporting.dashboards import figures
 from reporting.dashboards import national as national_section
 from reporting.dashboards import presenters as p
 from reporting.dashboards.actions import snapshot_request
-from reporting.dashboards.benchmark import pooled_measures
+from reporting.dashboards.benchmark import pooled_measures, pooled_national
 from reporting.dashboards.cm import cm_section
 from reporting.dashboards.forms import PeriodForm
 from reporting.dashboards.queries import (
@@ -33,7 +33,6 @@ from reporting.metrics import (
     caseload_episodes,
     empty_measures,
     measures_by,
-    national,
     national_by,
 )
 from reporting.metrics.caseload import flagged
@@ -246,16 +245,18 @@ def compare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     ]
     national_others = None
     if not request.user.is_superuser:
-        others = Service.objects.exclude(pk__in=[s.pk for s in visible])
+        others = list(
+            Service.objects.exclude(pk__in=[s.pk for s in visible]).values_list("pk", flat=True)
+        )
         columns.append(
             {
                 "label": "All other services",
                 # Most of the page's cost: kept in the cache a while.
-                "figures": pooled_measures(cohort, list(others.values_list("pk", flat=True))),
+                "figures": pooled_measures(cohort, others),
                 "pooled": True,
             }
         )
-        national_others = national(cohort.with_services(others))
+        national_others = pooled_national(cohort, others)
     columns = national_section.with_national(
         columns, national_by(cohort, "service"), national_others
     )

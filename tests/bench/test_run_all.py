@@ -115,3 +115,22 @@ def test_a_table_written_without_its_json_is_read_back(run_all):
         ("caseload", 6974.0, 3, False, "2026-11-27 22:11"),
         ("queries", 13.0, 16, True, "2026-11-27 22:11"),
     ]
+
+
+def test_a_script_that_prints_several_results_gives_a_row_for_each(run_all):
+    output = (
+        "plain table: median 2 ms\n"
+        'RESULT {"measure": "Python CPU a page: caseload, in-process", "target": "t",'
+        ' "median": 18.9, "met": false}\n'
+        'RESULT {"measure": "Python CPU a page: waiting list, in-process", "target": "t",'
+        ' "median": 9.5, "met": true}\n'
+    )
+    rows = run_all._all_results([output], None)
+    assert [(r.measure.split(": ")[1], r.median, r.met) for r in rows] == [
+        ("caseload, in-process", 18.9, False),
+        ("waiting list, in-process", 9.5, True),
+    ]
+    # Read back from a table alone, they are the page_cpu measure's rows,
+    # not the caseload page's.
+    text = f"{run_all.START}\n{run_all.format_table(rows)}\n{run_all.END}\n"
+    assert {r.key for r in run_all.previous_rows(text)} == {"page_cpu"}

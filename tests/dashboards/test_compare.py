@@ -59,8 +59,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client_as, bob, cohort, django_
     # top bar; the session saved (3).
     with django_assert_num_queries(21):
         assert client.get(URL, PERIOD).status_code == 200
-    # Again: the pooled benchmark comes from the cache (5 queries fewer).
-    with django_assert_num_queries(16):
+    # Again: the pooled benchmark and its national figures come from the
+    # cache (6 queries fewer).
+    with django_assert_num_queries(15):
         assert client.get(URL, PERIOD).status_code == 200
 
 
@@ -69,7 +70,9 @@ def test_the_pooled_benchmark_is_cached_and_survives_a_cache_that_is_down(
 ):
     client = client_as(bob)
     first = client.get(URL, PERIOD).context["columns"][-1]["figures"]
+    rows = _rows(client.get(URL, PERIOD))
     assert client.get(URL, PERIOD).context["columns"][-1]["figures"] == first
+    assert _rows(client.get(URL, PERIOD)) == rows  # the national rows too
     closed = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens there
     settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": closed}}
     response = client.get(URL, PERIOD)

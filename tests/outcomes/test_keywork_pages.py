@@ -75,6 +75,18 @@ def test_the_badges_keep_the_caseload_query_count_constant(
         client.get(reverse("keywork:caseload"))
 
 
+def test_the_caseload_gets_each_rows_follow_ups_as_a_plain_list(alice, service_a):
+    from keywork.models import Episode
+    from outcomes.receivers import on_caseload_loaded
+
+    started = in_treatment(alice, service_a, 25)
+    episodes = list(Episode.objects.filter(pk=started.pk))
+    on_caseload_loaded(Episode, episodes=episodes)
+    # A list, not a prefetched manager: that would build a queryset a row.
+    assert [fu.timepoint for fu in episodes[0].followup_list] == ["day30", "day90"]
+    assert "followups" not in getattr(episodes[0], "_prefetched_objects_cache", {})
+
+
 def test_the_record_shows_each_form_beside_the_baseline(client_as, alice, service_a):
     episode = in_treatment(alice, service_a, 35)
     OutcomeFormFactory(

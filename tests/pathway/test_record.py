@@ -45,6 +45,25 @@ def test_the_record_has_the_current_episode_on_top_and_a_timeline_newest_first(
     assert "Baseline" in body
 
 
+def test_a_contact_on_the_timeline_names_its_interventions(client_as, alice, service_a):
+    from keywork.models import ContactIntervention, Intervention
+
+    referral = register(alice, service_a, on=days_ago(30))
+    assess(referral, on=days_ago(25))
+    episode = start(referral, alice, on=days_ago(20))
+    first, second = Intervention.objects.order_by("sort_order", "code")[:2]
+    contact = ContactFactory(episode=episode, contact_date=days_ago(3))
+    ContactIntervention.objects.create(contact=contact, intervention=first)
+    ContactIntervention.objects.create(contact=contact, intervention=second)
+    ContactFactory(episode=episode, contact_date=days_ago(2))  # none
+
+    body = client_as(alice).get(f"/clients/{referral.client.key}/").content.decode()
+
+    contacts = [e for e in body.split('data-kind="')[1:] if e.startswith("contact")]
+    assert f'<div class="small">{first.label}, {second.label}</div>' in contacts[1]
+    assert first.label not in contacts[0]
+
+
 def test_earlier_episodes_show_as_history_and_the_return_plainly(client_as, alice, service_a):
     first = register(alice, service_a, on=days_ago(400))
     assess(first, on=days_ago(395))

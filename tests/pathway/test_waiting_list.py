@@ -108,6 +108,29 @@ def test_it_filters_by_stage_and_service_and_counts_each_stage(
     assert [">CC<" in r for r in rows(assessed_only)] == [True]
 
 
+def test_its_pages_count_the_stage_shown(client_as, alice, service_a, monkeypatch):
+    from keywork import queries
+
+    monkeypatch.setattr(queries, "WAITING_PAGE_SIZE", 1)
+    register(alice, service_a, initials="AA", on=days_ago(5))
+    register(alice, service_a, initials="BB", on=days_ago(6))
+    assessed = register(alice, service_a, initials="CC", on=days_ago(20))
+    assess(assessed, on=days_ago(10))
+    c = client_as(alice)
+
+    assert ", 1–1 of 3." in c.get("/waiting-list/").content.decode()
+    to_book = c.get("/waiting-list/?stage=to_book&page=2").content.decode()
+    assert "Needs an appointment, 2–2 of 2." in to_book
+    assert (
+        "Needs an appointment, 2–2 of 2."
+        in c.get("/waiting-list/?stage=to_book&page=9").content.decode()
+    )  # past the end: the last page
+    assert (
+        "Assessed, not started, 1–1 of 1."
+        in c.get("/waiting-list/?stage=assessed").content.decode()
+    )
+
+
 def test_a_service_outside_the_users_is_ignored(client_as, alice, charlie, service_a, service_b):
     register(charlie, service_b, initials="BB", on=days_ago(5))
     body = client_as(alice).get(f"/waiting-list/?service={service_b.pk}").content.decode()
@@ -129,3 +152,22 @@ def test_it_answers_htmx_with_the_panel_alone(client_as, alice, service_a):
     register(alice, service_a, on=days_ago(5))
     body = client_as(alice).get("/waiting-list/?stage=to_book", HTTP_HX_REQUEST="true")
     assert body.content.decode().lstrip().startswith('<div id="waiting-panel"')
+
+
+def test_the_page_and_its_stage_counts_are_built_from_one_list(
+    client_as, alice, service_a, monkeypatch
+):
+    from keywork import queries
+
+    built = []
+    original = queries.waiting_list
+
+    def counting(*args, **kwargs):
+        built.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "waiting_list", counting)
+    register(alice, service_a, initials="AA", on=days_ago(5))
+    body = client_as(alice).get("/waiting-list/?stage=to_book").content.decode()
+    assert len(built) == 1  # its subqueries cost as much to build as to run
+    assert "Needs an appointment: 1" in body and len(rows(body)) == 1
