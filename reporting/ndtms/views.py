@@ -99,7 +99,7 @@ def extract_detail(request, pk: int):
 def extract_download(request, pk: int):
     built = get_extract_for_user(request.user, pk)
     report_download_record(
-        user=request.user,
+        acting_user=request.user,
         kind=DownloadKind.NDTMS_EXTRACT,
         service=built.service,
         period_from=financial_year_start(built.month),

@@ -82,7 +82,7 @@ def download(request, pk: int, fmt: str):
     stored = qr.xlsx if fmt == "xlsx" else qr.csv
     if not stored:
         raise Http404
-    actions.report_download_record(user=request.user, kind=FORMATS[fmt], quarterly_return=qr)
+    actions.report_download_record(acting_user=request.user, kind=FORMATS[fmt], quarterly_return=qr)
     record_access(
         request=request,
         file_label=f"Quarterly return {qr.quarter} ({fmt.upper()})",
