@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from clients.forms import DateInput
@@ -5,7 +7,7 @@ from clients.models import Substance
 from contingency.models import DEFAULT_WEEKS, SampleType, TestResult
 from submissions.forms import SubmissionKeyMixin
 
-MONEY = {"max_digits": 7, "decimal_places": 2, "min_value": 0}
+MONEY: dict[str, Any] = {"max_digits": 7, "decimal_places": 2, "min_value": 0}
 
 
 class VoucherScheduleForm(forms.Form):

@@ -4,7 +4,7 @@ through contingency.access, so another service's keyworker gets 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,7 @@ from contingency.forms import (
 from contingency.models import CMPlan, DrugTest, TestResult, VoucherIssue, settings_for
 from contingency.vouchers import gbp
 from nectos import clock
+from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
 from submissions.queries import earlier_submission
 
@@ -78,7 +79,7 @@ def _plan_page(plan):
 
 
 @require_http_methods(["GET", "POST"])
-def plan_start(request, episode_pk: int):
+def plan_start(request: AuthenticatedHttpRequest, episode_pk: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_pk)
     record_client_page(request, episode.referral.client)
     defaults = settings_for(episode.referral.service)
@@ -135,7 +136,7 @@ def _plan_context(request, plan, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def plan(request, pk: int):
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan whole: its tests with what each earned, its vouchers."""
     # Queries: the plan with its episode, client, service and keyworker; its
     # tests; its vouchers; the access event (and its session lookup).
@@ -148,7 +149,7 @@ def plan(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def plan_schedule(request, pk: int):
+def plan_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     record_client_page(request, plan.episode.referral.client)
     if request.method == "GET":
@@ -166,7 +167,7 @@ def plan_schedule(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def plan_close(request, pk: int):
+def plan_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     record_client_page(request, plan.episode.referral.client)
     if request.method == "GET":
@@ -192,7 +193,7 @@ def recorded_message(priced) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def test_record(request, pk: int):
+def test_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     test = get_test_for_user(request.user, pk)
     episode = test.plan.episode
     record_client_page(request, episode.referral.client)
@@ -230,7 +231,7 @@ def test_record(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def test_move(request, pk: int):
+def test_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     test = get_test_for_user(request.user, pk)
     record_client_page(request, test.plan.episode.referral.client)
     form = TestMoveForm(request.POST or None, initial={"scheduled_date": test.scheduled_date})
@@ -251,7 +252,7 @@ def test_move(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def vouchers(request, pk: int):
+def vouchers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Issue vouchers against the balance."""
     plan = get_plan_for_user(request.user, pk)
     record_client_page(request, plan.episode.referral.client)
@@ -277,7 +278,7 @@ def vouchers(request, pk: int):
 
 @require_GET
 @clinical_required
-def today(request):
+def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Today's tests in the user's services: one row each, a link to record.
     Many clients on one page and no one client's record: no access event, as
     on the caseload."""

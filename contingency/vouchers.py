@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, Protocol, TypeVar
 
 NEGATIVE = "negative"
 MISSED = "missed"
@@ -33,12 +34,35 @@ class Schedule:
         return min(self.base + self.step * (run - 1), self.max)
 
 
+class Test(Protocol):
+    """What pricing reads of a test: a DrugTest, or a plain record of one."""
+
+    @property
+    def scheduled_date(self) -> dt.date: ...
+    @property
+    def tested_date(self) -> dt.date | None: ...
+    @property
+    def result(self) -> str: ...
+
+
+class Voucher(Protocol):
+    @property
+    def issued_date(self) -> dt.date: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+T = TypeVar("T", bound=Test)
+V = TypeVar("V", bound=Voucher)
+
+
 @dataclass
-class Priced:
-    test: object
+class Priced(Generic[T]):
+    test: T
     status: str  # a result, MISSED, PENDING or TO_COME
     run: int  # consecutive negatives up to and including this test
     earned: Decimal
+    week: int | None = None  # the plan's week, set by the plan page's read
 
 
 def status_as_of(scheduled: dt.date, tested: dt.date | None, result: str, as_of: dt.date) -> str:
@@ -49,7 +73,7 @@ def status_as_of(scheduled: dt.date, tested: dt.date | None, result: str, as_of:
     return MISSED if scheduled < as_of else PENDING
 
 
-def price(tests: Iterable, schedule: Schedule, as_of: dt.date) -> list[Priced]:
+def price(tests: Iterable[T], schedule: Schedule, as_of: dt.date) -> list[Priced[T]]:
     """Each test (anything with scheduled_date, tested_date, result) with its
     status, run and earnings as of `as_of`, in order of scheduled date."""
     ordered = sorted(tests, key=lambda t: t.scheduled_date)
@@ -85,8 +109,8 @@ def earned(priced: Sequence[Priced]) -> Decimal:
 
 
 def overdrawn(
-    tests: Sequence, vouchers: Sequence, schedule: Schedule
-) -> tuple[object, Decimal, Decimal] | None:
+    tests: Sequence[Test], vouchers: Sequence[V], schedule: Schedule
+) -> tuple[V, Decimal, Decimal] | None:
     """The first voucher (anything with issued_date and amount) that takes
     what was issued by its date above what was earned by that date, with
     those two sums; None when the ledger never goes below zero."""

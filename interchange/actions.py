@@ -51,7 +51,8 @@ def import_job_create(*, acting_user: User, upload: UploadedFile) -> ImportJob:
     with transaction.atomic():
         job = ImportJob(
             created_by=acting_user,
-            size=upload.size,
+            # An upload read from a request always has its size.
+            size=upload.size,  # type: ignore[misc]
             state=ImportState.CHECKING,
             queued_at=clock.now(),
         )

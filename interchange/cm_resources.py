@@ -11,6 +11,7 @@ from typing import Any
 from contingency.models import SampleType, TestResult
 from interchange.resources import (
     REF,
+    BundleResource,
     BundleWidget,
     CellError,
     DatedResource,
@@ -118,4 +119,4 @@ class VoucherIssueResource(DatedResource):
         return problems
 
 
-CM_RESOURCES = [CMPlanResource, DrugTestResource, VoucherIssueResource]
+CM_RESOURCES: list[type[BundleResource]] = [CMPlanResource, DrugTestResource, VoucherIssueResource]

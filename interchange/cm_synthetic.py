@@ -33,7 +33,7 @@ COMPLETED = ("completed_drug_free", "completed_occasional_user")
 
 @dataclass(frozen=True)
 class CMEpisode:
-    key: object  # the episode's ref (bundle) or id (national)
+    key: int | str  # the episode's ref (bundle) or id (national)
     tier: int
     start: dt.date
     end: dt.date | None
@@ -42,7 +42,7 @@ class CMEpisode:
 
 @dataclass
 class CMPlanRows:
-    key: object
+    key: int | str
     start: dt.date
     tests: list[tuple]  # (scheduled, tested, sample, result, substances)
     vouchers: list[tuple]  # (issued, amount)
@@ -80,7 +80,7 @@ def plans_for(
             or (episode.reason in COMPLETED)
         )
         p_neg, p_missed = (0.55, 0.08) if stays else (0.25, 0.3)
-        rows = []
+        rows: list[tuple[dt.date, dt.date | None, str | None, str | None, tuple[str, ...]]] = []
         for day in scheduled_dates(start, DEFAULT_WEEKS, WEEKDAYS):
             if day > last:
                 break
@@ -94,7 +94,7 @@ def plans_for(
                 continue
             tested = min(day + dt.timedelta(days=rng.choice((0, 0, 0, 0, 1))), as_of)
             sample = "urine" if rng.random() < 0.8 else "oral_fluid"
-            substances = ()
+            substances: tuple[str, ...] = ()
             if result == "positive":
                 substances = ("crack",) if rng.random() < 0.7 else ("cocaine", "crack")
             rows.append((day, tested, sample, result, substances))

@@ -125,8 +125,10 @@ def demo_local_authorities(*, seed: int) -> int:
         if draw < 0.08:
             continue
         home = authorities.get(NDTMS[service_code][1])
-        la = home if draw < 0.85 or home is None else rng.choice(choices)
-        by_la.setdefault(la.pk, []).append(pk)
+        # Mostly the service's own authority; now and then another one (and
+        # always another where the loaded list lacks the service's own).
+        authority = home if home is not None and draw < 0.85 else rng.choice(choices)
+        by_la.setdefault(authority.pk, []).append(pk)
         given += 1
     for la_pk, pks in by_la.items():
         Client.objects.filter(pk__in=pks).update(local_authority_id=la_pk)

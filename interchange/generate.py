@@ -147,8 +147,8 @@ def write_demo_bundle(folder: Path, *, seed: int) -> None:
         by_role: dict[str, list[str]] = {}
         for code, role in roles:
             by_role.setdefault(str(role), []).append(code)
-        for role, codes in sorted(by_role.items()):
-            staff.write((username, full_name, email, role, tuple(codes)))
+        for role_code, codes in sorted(by_role.items()):
+            staff.write((username, full_name, email, role_code, tuple(codes)))
     staff.close()
     sink = BundleSink(folder)
     simulation = synthetic.Simulation(random.Random(seed), demo_profiles(), sink)

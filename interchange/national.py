@@ -58,7 +58,7 @@ def national_plan(
     scale = referrals / sum(weights)
     counts = [int(w * scale) for w in weights]
     counts[0] += referrals - sum(counts)
-    commissioners = []
+    commissioners: list[tuple[str, list[tuple[str, Role]]]] = []
     for i in range(1, services + 1):
         kind = i % 10
         code = f"N{i:03d}"
@@ -269,7 +269,7 @@ class CopySink:
 
 
 def _max_id(model: type[models.Model]) -> int:
-    return model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+    return model.objects.aggregate(m=models.Max("pk"))["m"] or 0  # type: ignore[attr-defined]
 
 
 def _services_and_staff(service_rows, staff_rows) -> tuple[dict[str, int], dict[str, int]]:
@@ -344,16 +344,16 @@ def generate_national(
             cursor.execute("SET LOCAL session_replication_role = origin")
             for model in (Client, Referral, Appointment, Episode, Contact, ContactIntervention,
                           OutcomeForm, TreatmentOutcomesProfile, ClientReview):  # fmt: skip
-                table = model._meta.db_table
+                db_table = model._meta.db_table
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                    f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    f"SELECT setval(pg_get_serial_sequence('{db_table}', 'id'), "  # noqa: S608
+                    f"(SELECT coalesce(max(id), 1) FROM {db_table}))"
                 )
         counts = {t.model._meta.db_table: t.rows for t in sink.tables()}
     t = time.perf_counter()
     with connection.cursor() as cursor:
-        for table in counts:
-            cursor.execute(f'ANALYZE "{table}"')
+        for name in counts:
+            cursor.execute(f'ANALYZE "{name}"')
     log(f"  analysed in {time.perf_counter() - t:.0f}s")
     t = time.perf_counter()
     plans = create_cm_plans(rng, simulation.as_of)
@@ -368,5 +368,5 @@ def generate_national(
     yield f"National data set (seed {seed}) in {time.perf_counter() - started:.0f}s:"
     yield f"  services             {len(service_rows):>10,}"
     yield f"  staff                {len(staff_rows):>10,}"
-    for table, n in counts.items():
-        yield f"  {table:<28} {n:>10,}"
+    for name, n in counts.items():
+        yield f"  {name:<28} {n:>10,}"

@@ -336,8 +336,9 @@ class Simulation:
         self.episode_no += 1
         number = self.episode_no
         days, completed = self._duration(profile, shift)
-        end: dt.date | None = start + days * DAY
-        if end > self.as_of:
+        planned_end = start + days * DAY
+        end: dt.date | None = planned_end
+        if planned_end > self.as_of:
             end, reason = None, None
         elif completed:
             reason = "completed_drug_free" if rng.random() < 0.55 else "completed_occasional_user"

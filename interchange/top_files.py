@@ -36,7 +36,7 @@ def codes_for_files() -> dict[str, frozenset[str]]:
 
     codes = {"stage": frozenset(Stage.values)}
     for item, model in CODED.items():
-        codes[item] = frozenset(model.objects.values_list("code", flat=True))
+        codes[item] = frozenset(model.objects.values_list("code", flat=True))  # type: ignore[attr-defined]
     return codes
 
 

@@ -13,6 +13,7 @@ from clients.access_log import record_access
 from interchange import actions
 from interchange.forms import UploadForm, max_upload_bytes
 from interchange.models import ImportJob, ImportState
+from services.http import AuthenticatedHttpRequest
 from services.models import Service
 
 SHOWN_PROBLEMS = 200
@@ -36,7 +37,7 @@ def get_import_for_user(user, pk: int) -> ImportJob:
 
 
 @require_http_methods(["GET", "POST"])
-def index(request):
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     codes = _importer_or_404(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +68,7 @@ def _context(job: ImportJob) -> dict:
 
 
 @require_GET
-def detail(request, pk: int):
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_for_user(request.user, pk)
     context = _context(job)
     if request.htmx:  # the panel polls itself while a task runs
@@ -78,7 +79,7 @@ def detail(request, pk: int):
 
 
 @require_POST
-def confirm(request, pk: int):
+def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_for_user(request.user, pk)
     if job.state != ImportState.PREVIEW:
         return render(request, "interchange/detail.html", _context(job), status=409)
@@ -87,7 +88,7 @@ def confirm(request, pk: int):
 
 
 @require_GET
-def problems(request, pk: int):
+def problems(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_import_for_user(request.user, pk)
     record_access(request=request, file_label=f"Import {job.pk}: problems (CSV)")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

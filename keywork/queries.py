@@ -4,6 +4,7 @@ numbers; everything starts from `visible_to(user)`."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -265,7 +266,7 @@ def waiting_list_page(
                 appointment_date=referral.last_appointment_date,
                 attendance=referral.last_appointment_attendance,
             )
-            appointment.is_latest = True
+            appointment.is_latest = True  # type: ignore[attr-defined]
             referral.last_appointment = appointment
     waiting_list_loaded.send(sender=Referral, referrals=list(page_obj.object_list), user=user)
     return page_obj, counts
@@ -341,9 +342,10 @@ def client_record(user, client: Client) -> ClientRecord:
             .values_list("contact_date", flat=True)
             .first()
         )
-        current.last_contact = last
-        current.days_since_contact = (today - last).days if last else None
-        current.planned_day = current.days_in_treatment + 1 if current.planned_days else None
+        # Page attributes on the instance, which the stubs cannot see.
+        current.last_contact = last  # type: ignore[attr-defined]
+        current.days_since_contact = (today - last).days if last else None  # type: ignore[attr-defined]
+        current.planned_day = current.days_in_treatment + 1 if current.planned_days else None  # type: ignore[attr-defined]
     # Waiting: no episode yet, and no later referral to the same service
     # (which would carry the story on; the older one stays on the timeline).
     waiting, seen_services = [], set()
@@ -389,6 +391,7 @@ class Event:
 # Outcome forms join the timeline from above: outcomes' AppConfig.ready()
 # names its model here, so keywork never imports outcomes. Without it the
 # timeline simply has no forms.
+# Each registered form model has `objects`, which type[Model] does not show.
 _timeline_forms: list[type[Model]] = []
 
 
@@ -425,7 +428,7 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
         ),
         _events(Contact.objects.filter(episode__in=episode_ids), "contact_date", CONTACT),
         *(
-            _events(m.objects.filter(episode__in=episode_ids), "form_date", FORM)
+            _events(m.objects.filter(episode__in=episode_ids), "form_date", FORM)  # type: ignore[attr-defined]
             for m in _timeline_forms
         ),
         all=True,
@@ -449,12 +452,15 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
         else {}
     )
     forms = {
-        f.pk: f for m in _timeline_forms if form_ids for f in m.objects.filter(pk__in=form_ids)
+        f.pk: f
+        for m in _timeline_forms
+        if form_ids
+        for f in m.objects.filter(pk__in=form_ids)  # type: ignore[attr-defined]
     }
     referrals = {r.pk: r for r in record.referrals}
     episodes = {e.pk: e for e in record.episodes}
     appointments = {a.pk: a for items in record.appointments.values() for a in items}
-    lookup = {
+    lookup: dict[int, dict[int, Any]] = {
         REFERRAL: referrals,
         APPOINTMENT: appointments,
         EPISODE_START: episodes,

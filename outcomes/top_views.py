@@ -4,7 +4,7 @@ writes one access event per request."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +16,7 @@ from outcomes.top_actions import top_delete, top_record, top_update
 from outcomes.top_forms import TopForm
 from outcomes.top_models import Stage, TreatmentOutcomesProfile
 from outcomes.views import _next_url
+from services.http import AuthenticatedHttpRequest
 from submissions.actions import submit_once
 from submissions.queries import earlier_submission
 
@@ -60,7 +61,7 @@ def _done(request, saved: TreatmentOutcomesProfile, verb: str):
 
 
 @require_http_methods(["GET", "POST"])
-def top_create(request, episode_pk: int):
+def top_create(request: AuthenticatedHttpRequest, episode_pk: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_pk)
     record_client_page(request, episode.referral.client)
     stage = _default_stage(episode, request.GET.get("stage"))
@@ -94,7 +95,7 @@ def top_create(request, episode_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def top_edit(request, pk: int):
+def top_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     top = get_top_for_user(request.user, pk)
     episode = top.episode
     record_client_page(request, episode.referral.client)
@@ -114,7 +115,7 @@ def top_edit(request, pk: int):
 
 
 @require_POST
-def top_remove(request, pk: int):
+def top_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     top = get_top_for_user(request.user, pk)
     record_client_page(request, top.episode.referral.client)
     top_delete(acting_user=request.user, top=top)

@@ -64,7 +64,11 @@ class SignInView(auth_views.LoginView):
 
 
 @login_not_required
-def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
     """django-axes' answer once a username has failed too often from one address."""
     context = {
         "form": AuthenticationForm(request),

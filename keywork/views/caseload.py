@@ -3,6 +3,7 @@ serves each page and its HTMX fragment (sorting, switching, paging)."""
 
 from urllib.parse import urlencode
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,6 +12,8 @@ from clients.models import Attendance
 from keywork import queries
 from nectos import clock
 from nectos.params import parse_id
+from services.http import AuthenticatedHttpRequest
+from services.models import User
 
 
 def sort_headers(columns: list[tuple], sort: str, params: dict) -> list[dict]:
@@ -63,12 +66,12 @@ def _int_or_none(value: str | None) -> int | None:
 
 @clinical_required
 @require_GET
-def caseload(request):
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     staff = queries.caseload_staff(user)
     manages = bool(staff)
     choice = request.GET.get("worker", "all" if manages else "me")
-    worker = user
+    worker: User | None = user
     if manages:
         if choice == "all":
             worker = None
@@ -115,7 +118,7 @@ def caseload(request):
 
 @clinical_required
 @require_GET
-def waiting_list(request):
+def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     services = list(clinical_services(user))
     wanted = _int_or_none(request.GET.get("service"))

@@ -1,6 +1,9 @@
 """The client record: who the client is, the current episode on top, their
 history with the service, and a timeline of everything, newest first."""
 
+import uuid
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -9,11 +12,12 @@ from clients.access_log import record_client_page
 from clients.models import Attendance
 from keywork import queries
 from nectos import clock
+from services.http import AuthenticatedHttpRequest
 
 
 @clinical_required
 @require_GET
-def client_record(request, key):
+def client_record(request: AuthenticatedHttpRequest, key: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, key)
     # Every answer about the client is recorded, the in-place timeline pages
     # too: HX-Request is a header any client can send.

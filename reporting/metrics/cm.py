@@ -18,6 +18,7 @@ Choice where domain.md is silent: a plan starting after T is not counted
 (the as-of rule of every other measure), and the period is the plan's
 start date, whatever the episode's."""
 
+import datetime as dt
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,8 +44,8 @@ WEEKS = 12
 
 @dataclass
 class _Test:
-    scheduled_date: object
-    tested_date: object
+    scheduled_date: dt.date
+    tested_date: dt.date | None
     result: str
 
 
@@ -125,7 +126,7 @@ def cm_by_week(cohort: Cohort) -> list[dict]:
     negative = [0] * WEEKS
     for plan, priced in _priced_plans(cohort):
         for p in priced:
-            week = (p.test.scheduled_date - plan["start_date"]).days // 7  # type: ignore[attr-defined]
+            week = (p.test.scheduled_date - plan["start_date"]).days // 7
             if week >= WEEKS or p.status == vouchers.PENDING:
                 continue
             done[week] += 1

@@ -18,6 +18,7 @@ from reporting.ndtms.forms import ExtractForm
 from reporting.ndtms.models import CoreDataSetVersion, NdtmsExtract
 from reporting.ndtms.rules import counts_by_rule
 from reporting.returns.actions import report_download_record
+from services.http import AuthenticatedHttpRequest
 from services.models import Service
 
 
@@ -40,7 +41,7 @@ def _label(extract: NdtmsExtract) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def extract(request):
+def extract(request: AuthenticatedHttpRequest) -> HttpResponse:
     services = _managed_or_404(request.user)
     today = clock.today()
     form = ExtractForm(request.POST or None, services=services, today=today)
@@ -76,7 +77,7 @@ def extract(request):
 
 
 @require_GET
-def extract_detail(request, pk: int):
+def extract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     built = get_extract_for_user(request.user, pk)
     # The report names clients by their reference: one access event.
     record_access(
@@ -96,10 +97,10 @@ def extract_detail(request, pk: int):
 
 
 @require_GET
-def extract_download(request, pk: int):
+def extract_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     built = get_extract_for_user(request.user, pk)
     report_download_record(
-        user=request.user,
+        acting_user=request.user,
         kind=DownloadKind.NDTMS_EXTRACT,
         service=built.service,
         period_from=financial_year_start(built.month),

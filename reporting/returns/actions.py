@@ -116,7 +116,7 @@ def quarterly_return_generate(*, return_id: int) -> None:
 
 def report_download_record(
     *,
-    user: User,
+    acting_user: User,
     kind: str,
     quarterly_return: QuarterlyReturn | None = None,
     service: Service | None = None,
@@ -128,7 +128,7 @@ def report_download_record(
         raise ValueError(f"unknown download kind {kind!r}")
     with transaction.atomic():
         return ReportDownload.objects.create(
-            user=user,
+            user=acting_user,
             kind=kind,
             quarterly_return=quarterly_return,
             service=service,

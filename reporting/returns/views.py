@@ -7,7 +7,7 @@ anyone but its commissioner."""
 
 from http import HTTPStatus
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +19,7 @@ from reporting.returns import actions
 from reporting.returns.charts import display_sheets
 from reporting.returns.forms import QuarterForm
 from reporting.returns.quarters import Quarter
+from services.http import AuthenticatedHttpRequest
 from services.models import Service
 
 FORMATS = {"xlsx": DownloadKind.RETURN_XLSX, "csv": DownloadKind.RETURN_CSV}
@@ -43,7 +44,7 @@ def get_return_for_user(user, pk: int) -> QuarterlyReturn:
 
 
 @require_http_methods(["GET", "POST"])
-def index(request):
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _commissioned_or_404(request.user)
     today = clock.today()
     form = QuarterForm(request.POST or None, today=today)
@@ -63,7 +64,7 @@ def index(request):
 
 
 @require_GET
-def detail(request, pk: int):
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     qr = get_return_for_user(request.user, pk)
     doc = qr.figures if qr.state == ReturnState.DONE else None
     context = {"qr": qr, "doc": doc, "display": display_sheets(doc) if doc else None}
@@ -75,14 +76,14 @@ def detail(request, pk: int):
 
 
 @require_GET
-def download(request, pk: int, fmt: str):
+def download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     qr = get_return_for_user(request.user, pk)
     if fmt not in FORMATS or qr.state != ReturnState.DONE:
         raise Http404
     stored = qr.xlsx if fmt == "xlsx" else qr.csv
     if not stored:
         raise Http404
-    actions.report_download_record(user=request.user, kind=FORMATS[fmt], quarterly_return=qr)
+    actions.report_download_record(acting_user=request.user, kind=FORMATS[fmt], quarterly_return=qr)
     record_access(
         request=request,
         file_label=f"Quarterly return {qr.quarter} ({fmt.upper()})",
