@@ -180,11 +180,14 @@ _ATTENDANCE = _Weighted(
 )
 
 
-_KEYWORKERS: dict[int, _Weighted] = {}
+_KEYWORKERS: dict[tuple, _Weighted] = {}
 
 
 def _keyworkers(profile: ServiceProfile) -> _Weighted:
-    key = id(profile)
+    # Keyed on what the choice depends on, not on id(profile): a profile of
+    # an earlier run, freed, can leave its id to another service's profile,
+    # which then drew the wrong staff and made the same seed give another demo.
+    key = (profile.code, tuple(profile.keyworkers))
     if key not in _KEYWORKERS:
         _KEYWORKERS[key] = _Weighted(list(profile.keyworkers))
     return _KEYWORKERS[key]

@@ -76,3 +76,20 @@ def test_a_service_export_holds_that_service_only(tmp_path):
     empty_the_database()
     report = import_bundle(tmp_path / "nth")
     assert report.ok, report.lines()[:20]
+
+
+def test_a_services_staff_are_drawn_from_its_own_profile_even_where_an_old_one_lay():
+    import random
+
+    from interchange import synthetic
+    from interchange.synthetic import ServiceProfile, _keyworkers, _Weighted
+
+    profile = ServiceProfile("BBB", 3, 10, [("ben", 1.0)], 7.0)
+    # What a freed profile of an earlier run leaves behind when this one is
+    # given its address: an entry under this object's id. Once that was
+    # taken for this service's staff, and the same seed gave another demo.
+    synthetic._KEYWORKERS[id(profile)] = _Weighted([("ann", 1.0)])
+    try:
+        assert _keyworkers(profile).pick(random.Random(1)) == "ben"
+    finally:
+        synthetic._KEYWORKERS.pop(id(profile), None)
