@@ -15,6 +15,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from services.models import Role
+from tests.code_lists import seed_all_code_lists
 from tests.factories import MembershipFactory, ServiceFactory, UserFactory
 
 # In CI, property tests draw the same examples on every run, so a failure
@@ -119,18 +120,6 @@ def client_as(client):
         return client
 
     return login
-
-
-def seed_all_code_lists() -> None:
-    from django.apps import apps
-
-    from clients.code_lists import seed_code_lists as seed_clients
-    from clients.review_codes import seed_review_code_lists
-    from keywork.code_lists import seed_code_lists as seed_keywork
-
-    seed_clients(apps.get_model)
-    seed_keywork(apps.get_model)
-    seed_review_code_lists(apps.get_model)
 
 
 @pytest.fixture(scope="session")

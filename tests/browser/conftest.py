@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import ARTIFACTS, PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
-PASSWORD = "correct horse battery staple"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -125,6 +125,6 @@ def axe():
 @pytest.fixture(autouse=True)
 def code_lists(transactional_db):
     """Transactional tests flush the seeded code lists between tests."""
-    from tests.conftest import seed_all_code_lists
+    from tests.code_lists import seed_all_code_lists
 
     seed_all_code_lists()

@@ -5,7 +5,7 @@ Screenshots under artifacts/browser/."""
 import pytest
 
 from contingency.models import DrugTest
-from tests.contingency.conftest import make_episode, set_tests, start_plan
+from tests.contingency.helpers import make_episode, set_tests, start_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@ dashboard: the figures, the chart of share negative by week and its table."""
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import ARTIFACTS
 from tests.dashboards.test_cm_section import make_plans
 from tests.dates import LITERAL_DAY
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reporting.dashboards.quarters import Quarter
-from tests.dashboards.conftest import build_cohort
+from tests.dashboards.helpers import build_cohort
 from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, UserFactory
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from reporting.metrics import Cohort, national
 from services.models import Service
-from tests.browser.conftest import ARTIFACTS
-from tests.dashboards.conftest import build_cohort
+from tests.browser.helpers import ARTIFACTS
+from tests.dashboards.helpers import build_cohort
 from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 

@@ -7,7 +7,7 @@ import pytest
 
 from clients.models import Client
 from keywork.models import Contact
-from tests.interchange.conftest import COLUMNS, csv_text, valid_files
+from tests.interchange.helpers import COLUMNS, csv_text, valid_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

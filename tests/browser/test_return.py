@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.dates import LITERAL_DAY
-from tests.returns.conftest import seed_service
+from tests.returns.helpers import seed_service
 
 pytestmark = [
     pytest.mark.browser,
@@ -79,7 +79,7 @@ def test_a_manager_builds_checks_and_downloads_the_ndtms_extract(
     import datetime as dt
 
     from reporting.ndtms.reference import pack_load
-    from tests.ndtms.conftest import PACK
+    from tests.ndtms.helpers import PACK
     from tests.ndtms.support import pathway
 
     consenting, _, _ = pathway(service_a)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from contingency import actions, queries
 from contingency.models import CMPlan, DrugTest, ServiceCMSettings
 from nectos import clock
-from tests.contingency.conftest import make_episode, set_tests, start_plan
+from tests.contingency.helpers import make_episode, set_tests, start_plan
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

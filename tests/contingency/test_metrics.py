@@ -17,7 +17,7 @@ from contingency.models import CMPlan, DrugTest, VoucherIssue
 from nectos import clock
 from reporting.metrics.cm import KEYS, cm, cm_by_week
 from reporting.metrics.cohort import Cohort
-from tests.contingency.conftest import make_episode
+from tests.contingency.helpers import make_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,7 @@ def test_an_empty_cohort_has_nulls_where_nothing_can_be_computed(service_a):
 
 
 def test_the_command_prints_a_cm_object(service_a, alice):
-    from tests.contingency.conftest import set_tests, start_plan
+    from tests.contingency.helpers import set_tests, start_plan
 
     plan = start_plan(make_episode(service_a, alice), alice, days_ago=5)
     set_tests(plan, (0, "negative"), (1, "negative"), (2, "positive"), (3, ""), (5, ""))
@@ -188,7 +188,7 @@ def test_the_command_prints_a_cm_object(service_a, alice):
 
 
 def test_share_negative_by_week_of_plan(service_a, alice):
-    from tests.contingency.conftest import set_tests, start_plan
+    from tests.contingency.helpers import set_tests, start_plan
 
     plan = start_plan(make_episode(service_a, alice), alice, days_ago=10)
     set_tests(plan, (0, "negative"), (2, "positive"), (7, "negative"), (10, ""))

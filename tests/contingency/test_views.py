@@ -10,7 +10,7 @@ from django.urls import reverse
 from clients.models import AccessEvent
 from contingency.models import CMPlan, DrugTest, VoucherIssue
 from nectos import clock
-from tests.contingency.conftest import set_tests, start_plan
+from tests.contingency.helpers import set_tests, start_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_the_plan_page_runs_the_same_queries_whatever_the_plan_size(
 def test_todays_list_runs_one_query_for_its_tests(
     client_as, alice, bob, service_a, django_assert_max_num_queries
 ):
-    from tests.contingency.conftest import make_episode
+    from tests.contingency.helpers import make_episode
 
     for _ in range(5):
         plan = start_plan(make_episode(service_a, alice), alice, days_ago=1)
@@ -194,7 +194,7 @@ def test_todays_list_runs_one_query_for_its_tests(
 def test_the_record_runs_the_same_queries_whatever_the_plan_size(
     client_as, alice, service_a, django_assert_max_num_queries
 ):
-    from tests.contingency.conftest import make_episode
+    from tests.contingency.helpers import make_episode
 
     c = client_as(alice)
     small_episode = make_episode(service_a, alice)

@@ -5,7 +5,7 @@ same 404 as for a service that does not exist."""
 import pytest
 
 from services.models import Role
-from tests.dashboards.conftest import PERIOD
+from tests.dashboards.helpers import PERIOD
 from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, ServiceFactory
 

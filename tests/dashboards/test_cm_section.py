@@ -7,7 +7,7 @@ import pytest
 
 from contingency.models import CMPlan, DrugTest
 from services.models import Service
-from tests.dashboards.conftest import PERIOD
+from tests.dashboards.helpers import PERIOD
 from tests.dashboards.test_service_dashboard import command_json
 from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
@@ -66,7 +66,7 @@ def test_a_recorded_test_is_a_change_the_snapshot_covers(transactional_db, servi
     from contingency.actions import drug_test_record
     from nectos import clock
     from reporting.dashboards.queries import newest_changes
-    from tests.conftest import seed_all_code_lists
+    from tests.code_lists import seed_all_code_lists
 
     seed_all_code_lists()
     make_plans(service_a, alice)

@@ -3,7 +3,7 @@
 import pytest
 
 from services.models import Role
-from tests.dashboards.conftest import PERIOD
+from tests.dashboards.helpers import PERIOD
 from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, ServiceFactory
 from tests.outcomes.celery_support import free_port

@@ -10,7 +10,7 @@ from reporting.dashboards import national as section
 from reporting.dashboards.quarters import Quarter
 from reporting.metrics import Cohort, national
 from reporting.models import DashboardSnapshot
-from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dashboards.helpers import AS_OF, PERIOD
 from tests.dashboards.test_service_dashboard import command_json
 from tests.dates import LITERAL_DAY
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from reporting.metrics import Cohort, funnel, retention
-from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dashboards.helpers import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]

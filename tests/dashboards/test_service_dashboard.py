@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from reporting.models import DashboardSnapshot
-from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dashboards.helpers import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]

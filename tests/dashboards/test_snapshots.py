@@ -9,7 +9,7 @@ from reporting.dashboards import actions, tasks
 from reporting.dashboards.quarters import Quarter
 from reporting.dashboards.queries import get_snapshot
 from reporting.models import DashboardSnapshot
-from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dashboards.helpers import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]

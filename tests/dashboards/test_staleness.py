@@ -11,7 +11,7 @@ from reporting.dashboards.quarters import Quarter
 from reporting.dashboards.queries import get_snapshot, is_stale, newest_changes
 from reporting.models import DashboardSnapshot
 from services.models import Service
-from tests.dashboards.conftest import AS_OF, PERIOD
+from tests.dashboards.helpers import AS_OF, PERIOD
 from tests.dates import LITERAL_DAY
 from tests.factories import ContactFactory, EpisodeFactory, ReferralFactory
 
@@ -23,7 +23,7 @@ URL = "/dashboards/A/"
 
 @pytest.fixture(autouse=True)
 def code_lists(transactional_db):
-    from tests.conftest import seed_all_code_lists
+    from tests.code_lists import seed_all_code_lists
 
     seed_all_code_lists()
 

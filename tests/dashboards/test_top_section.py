@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from reporting.dashboards.top_presenters import top_context
-from tests.dashboards.conftest import AS_OF
+from tests.dashboards.helpers import AS_OF
 from tests.dates import LITERAL_DAY
 from tests.factories import EpisodeFactory, ReferralFactory
 from tests.outcomes.top_support import make_top

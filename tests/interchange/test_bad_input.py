@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from interchange.importing import import_bundle
 from tests.dates import LITERAL_DAY
-from tests.interchange.conftest import (
+from tests.interchange.helpers import (
     csv_text,
     table_counts,
     valid_files,
@@ -41,7 +41,7 @@ def refused(path, capsys) -> str:
 
 
 def set_cell(files, name, row, column, value):
-    from tests.interchange.conftest import COLUMNS
+    from tests.interchange.helpers import COLUMNS
 
     files[name][row][COLUMNS[name].index(column)] = value
 

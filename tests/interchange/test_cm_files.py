@@ -9,7 +9,7 @@ from contingency.models import CMPlan, DrugTest, VoucherIssue
 from interchange.exporting import export_bundle
 from interchange.importing import import_bundle
 from tests.dates import LITERAL_DAY
-from tests.interchange.conftest import valid_files, write_bundle
+from tests.interchange.helpers import valid_files, write_bundle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

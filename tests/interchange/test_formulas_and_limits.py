@@ -15,7 +15,7 @@ from interchange.formulas import neutralise, restore
 from interchange.importing import import_bundle
 from services.models import User
 from tests.factories import MembershipFactory, ReferralFactory, UserFactory
-from tests.interchange.conftest import COLUMNS
+from tests.interchange.helpers import COLUMNS
 from tests.interchange.test_round_trip import empty_the_database
 
 pytestmark = pytest.mark.django_db

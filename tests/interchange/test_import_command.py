@@ -10,7 +10,7 @@ from keywork.models import Contact, Episode
 from outcomes.models import OutcomeForm
 from services.models import Membership, User
 from tests.dates import LITERAL_DAY
-from tests.interchange.conftest import table_counts, valid_files, write_bundle
+from tests.interchange.helpers import table_counts, valid_files, write_bundle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

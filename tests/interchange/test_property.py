@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from interchange.importing import import_bundle
 from interchange.models import ImportJob, ImportState
 from tests.dates import LITERAL_DAY
-from tests.interchange.conftest import csv_text, table_counts, valid_files
+from tests.interchange.helpers import csv_text, table_counts, valid_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

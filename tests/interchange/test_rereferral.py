@@ -8,7 +8,7 @@ from clients.models import Referral
 from interchange.importing import import_bundle
 from keywork.models import Episode
 from tests.dates import LITERAL_DAY
-from tests.interchange.conftest import table_counts, valid_files, write_bundle
+from tests.interchange.helpers import table_counts, valid_files, write_bundle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

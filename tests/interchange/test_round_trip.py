@@ -11,7 +11,7 @@ from interchange.exporting import export_bundle
 from interchange.importing import import_bundle
 from interchange.resources import FILE_NAMES
 from tests.dates import LITERAL_DAY
-from tests.interchange.conftest import table_counts
+from tests.interchange.helpers import table_counts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

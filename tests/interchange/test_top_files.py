@@ -9,7 +9,7 @@ from interchange.exporting import export_bundle
 from interchange.importing import import_bundle
 from outcomes.top_models import TreatmentOutcomesProfile
 from tests.dates import LITERAL_DAY
-from tests.interchange.conftest import COLUMNS, csv_text, valid_files, write_bundle
+from tests.interchange.helpers import COLUMNS, csv_text, valid_files, write_bundle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

@@ -12,7 +12,7 @@ from interchange.models import ImportJob, ImportState
 from services.models import Role
 from tests.dates import LITERAL_DAY
 from tests.factories import MembershipFactory, UserFactory
-from tests.interchange.conftest import COLUMNS, csv_text, table_counts, valid_files
+from tests.interchange.helpers import COLUMNS, csv_text, table_counts, valid_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 

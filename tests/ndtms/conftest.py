@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from reporting.ndtms.reference import pack_load
-
-PACK = Path(__file__).resolve().parents[2] / "reporting" / "ndtms" / "packs" / "Q"
+from tests.ndtms.helpers import PACK
 
 
 @pytest.fixture
@@ -31,9 +30,3 @@ def pack_copy(tmp_path):
         return path
 
     return copy
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))

@@ -11,7 +11,7 @@ from reporting.ndtms.actions import NoVersionInForce, extract_compute, ndtms_ext
 from reporting.ndtms.reference import pack_load
 from tests.dates import LITERAL_DAY
 from tests.factories import ClientFactory, ReferralFactory, ServiceFactory, UserFactory
-from tests.ndtms.conftest import replace_in
+from tests.ndtms.helpers import replace_in
 from tests.ndtms.support import NOVEMBER, OCTOBER, pathway
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]

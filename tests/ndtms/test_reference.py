@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from reporting.ndtms.models import CdsCode, CoreDataSetVersion
 from reporting.ndtms.reference import PackError, pack_load, reference_for
 from services.models import LocalAuthority
-from tests.ndtms.conftest import PACK, replace_in
+from tests.ndtms.helpers import PACK, replace_in
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from tests.outcomes.celery_support import (
     using_broker,
     wait_until,
 )
-from tests.outcomes.conftest import form_post, make_episode
+from tests.outcomes.helpers import form_post, make_episode
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

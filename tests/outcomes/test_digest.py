@@ -8,7 +8,7 @@ from outcomes import tasks
 from outcomes.actions import digest_send, followups_sweep
 from outcomes.models import DigestSent
 from tests.factories import UserFactory
-from tests.outcomes.conftest import make_episode
+from tests.outcomes.helpers import make_episode
 
 pytestmark = pytest.mark.django_db
 

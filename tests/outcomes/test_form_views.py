@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from outcomes.models import FollowUp, OutcomeForm
 from tests.factories import OutcomeFormFactory
-from tests.outcomes.conftest import days_ago, form_post, make_episode
+from tests.outcomes.helpers import days_ago, form_post, make_episode
 
 pytestmark = pytest.mark.django_db
 

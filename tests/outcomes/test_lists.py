@@ -9,7 +9,7 @@ from django.urls import reverse
 from outcomes.actions import followups_sweep
 from outcomes.models import Notification
 from tests.factories import MembershipFactory, OutcomeFormFactory, UserFactory
-from tests.outcomes.conftest import make_episode
+from tests.outcomes.helpers import make_episode
 
 pytestmark = pytest.mark.django_db
 

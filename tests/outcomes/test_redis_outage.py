@@ -19,7 +19,7 @@ from tests.outcomes.celery_support import (
     using_broker,
     wait_until,
 )
-from tests.outcomes.conftest import days_ago, form_post, make_episode
+from tests.outcomes.helpers import days_ago, form_post, make_episode
 from tests.pathway.helpers import assess, register
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from keywork.models import Episode
 from keywork.signals import episode_ended, episode_started
 from outcomes.actions import outcome_form_save
 from outcomes.models import FollowUp, OutcomeForm
-from tests.outcomes.conftest import form_post, make_episode
+from tests.outcomes.helpers import form_post, make_episode
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import connection
 from outcomes.actions import followups_sweep
 from outcomes.models import FollowUp, Notification
 from tests.factories import UserFactory
-from tests.outcomes.conftest import make_episode
+from tests.outcomes.helpers import make_episode
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from nectos.celery import app
 from outcomes import tasks
 from outcomes.models import Notification
 from tests.outcomes.celery_support import free_port, using_broker
-from tests.outcomes.conftest import make_episode
+from tests.outcomes.helpers import make_episode
 
 
 def test_publishing_to_a_closed_port_fails_fast_and_quietly(caplog):

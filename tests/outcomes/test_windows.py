@@ -10,7 +10,7 @@ from outcomes.actions import followups_sweep
 from outcomes.models import FollowUp, FollowUpState, followup_state
 from tests.dates import LITERAL_DAY
 from tests.factories import OutcomeFormFactory
-from tests.outcomes.conftest import make_episode
+from tests.outcomes.helpers import make_episode
 
 pytestmark = pytest.mark.today(LITERAL_DAY)
 

@@ -17,8 +17,8 @@ from outcomes.models import FollowUp
 from outcomes.tasks import refresh_episode
 from reporting.models import DashboardSnapshot, QuarterlyReturn
 from tests.outcomes.celery_support import using_broker
-from tests.outcomes.conftest import form_post, make_episode
-from tests.reliability.conftest import every_publisher
+from tests.outcomes.helpers import form_post, make_episode
+from tests.reliability.helpers import every_publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_no_publisher_answers_500_when_the_broker_is_down(
 def test_confirming_an_import_with_the_broker_down_answers_and_waits(
     closed_broker, bob, alice, client_as, media_root, django_capture_on_commit_callbacks
 ):
-    from tests.reliability.conftest import bundle
+    from tests.reliability.helpers import bundle
 
     web = client_as(bob)
     with django_capture_on_commit_callbacks(execute=True):

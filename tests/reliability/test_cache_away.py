@@ -57,7 +57,7 @@ def test_reads_miss_and_writes_are_dropped_quickly(cache_away, caplog):
 def test_the_import_job_pages_answer_with_the_cache_away(
     cache_away, client_as, bob, alice, django_capture_on_commit_callbacks
 ):
-    from tests.reliability.conftest import bundle
+    from tests.reliability.helpers import bundle
 
     web = client_as(bob)
     busy = ImportJob.objects.create(created_by=bob, state=ImportState.IMPORTING)

@@ -122,7 +122,7 @@ def test_odd_path_parts_never_answer_500(request, pattern):
 @pytest.mark.parametrize("value", ["%C2%B2", "%00", "9" * 40, "-1"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_the_contact_logger_refuses_an_odd_appointment(client_as, alice, service_a, value, method):
-    from tests.outcomes.conftest import make_episode
+    from tests.outcomes.helpers import make_episode
 
     episode = make_episode(service_a, alice, started_days_ago=10)
     web = client_as(alice)

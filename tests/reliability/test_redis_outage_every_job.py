@@ -20,7 +20,7 @@ from nectos.sweep import STUCK_AFTER, sweep_jobs
 from outcomes.tasks import sweep_followups
 from reporting.models import DashboardSnapshot, QuarterlyReturn
 from tests.outcomes.celery_support import PrivateRedis, Worker, using_broker
-from tests.reliability.conftest import bundle, every_publisher
+from tests.reliability.helpers import bundle, every_publisher
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -18,9 +18,9 @@ from nectos import clock
 from outcomes.models import OutcomeForm
 from outcomes.top_models import TreatmentOutcomesProfile
 from submissions.models import Submission
-from tests.contingency.conftest import make_episode as cm_episode
-from tests.contingency.conftest import set_tests, start_plan
-from tests.outcomes.conftest import form_post, make_episode
+from tests.contingency.helpers import make_episode as cm_episode
+from tests.contingency.helpers import set_tests, start_plan
+from tests.outcomes.helpers import form_post, make_episode
 from tests.outcomes.test_redis_outage import contact_post
 from tests.outcomes.test_top_views import post_data as top_post
 from tests.outcomes.top_support import make_top, top_episode

@@ -19,7 +19,7 @@ from reporting.models import DashboardSnapshot, QuarterlyReturn
 from reporting.returns.actions import quarterly_return_request
 from reporting.returns.quarters import Quarter
 from tests.outcomes.celery_support import using_broker
-from tests.reliability.conftest import every_publisher
+from tests.reliability.helpers import every_publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_a_confirmed_import_whose_task_was_lost_is_imported_once(
     closed_broker, bob, alice, client_as, capture
 ):
     from clients.models import Client
-    from tests.reliability.conftest import bundle
+    from tests.reliability.helpers import bundle
 
     web = client_as(bob)
     with capture(execute=True):
@@ -149,7 +149,7 @@ def seeded_pair(service_a, service_b):
 
 
 def test_a_notice_is_sent_once_however_often_its_task_runs(world, client_as, charlie, capture):
-    from tests.reliability.conftest import REASON
+    from tests.reliability.helpers import REASON
 
     with capture(execute=True):
         client_as(charlie).post(

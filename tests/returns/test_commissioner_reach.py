@@ -14,7 +14,7 @@ from clients.models import Appointment, Client, Referral
 from keywork.models import Contact, Episode
 from outcomes.models import OutcomeForm
 from tests.dates import LITERAL_DAY
-from tests.returns.conftest import seed_service
+from tests.returns.helpers import seed_service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
@@ -160,7 +160,7 @@ def test_the_marker_search_would_find_a_client_where_one_is_shown(client_as, bob
     # Positive control for the test above: the manager's extract of A does
     # carry the seeded clients' references.
     from reporting.ndtms.reference import pack_load
-    from tests.ndtms.conftest import PACK
+    from tests.ndtms.helpers import PACK
 
     pack_load(path=PACK, in_force_from=dt.date(2025, 4, 1))
     browser = client_as(bob)

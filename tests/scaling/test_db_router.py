@@ -16,7 +16,7 @@ from reporting.dashboards.quarters import Quarter as DashboardQuarter
 from reporting.models import QuarterlyReturn, ReturnState
 from reporting.returns import actions as return_actions
 from reporting.returns.quarters import Quarter
-from tests.conftest import seed_all_code_lists
+from tests.code_lists import seed_all_code_lists
 from tests.dates import LITERAL_DAY
 from tests.factories import ReferralFactory
 

@@ -191,7 +191,7 @@ def test_a_staff_import_cannot_make_a_clinician_an_administrator(
     admin_user, alice, tmp_path, settings
 ):
     from interchange.importing import import_bundle
-    from tests.interchange.conftest import write_bundle
+    from tests.interchange.helpers import write_bundle
 
     settings.MEDIA_ROOT = tmp_path
     folder = write_bundle(

@@ -19,7 +19,7 @@ APP_ROLE = "nectos_app"
 @pytest.fixture(autouse=True)
 def code_lists(transactional_db):
     # A transactional test may follow one whose flush emptied the code lists.
-    from tests.conftest import seed_all_code_lists
+    from tests.code_lists import seed_all_code_lists
 
     seed_all_code_lists()
 

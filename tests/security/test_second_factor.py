@@ -8,8 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from security.actions import second_factor_reset
 from security.models import RecoveryCode, UserSession
-from tests.browser.conftest import PASSWORD
-from tests.security.conftest import totp_code, unthrottle
+from tests.browser.helpers import PASSWORD
+from tests.security.helpers import totp_code, unthrottle
 
 pytestmark = pytest.mark.django_db
 

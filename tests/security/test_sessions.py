@@ -5,7 +5,7 @@ from django.test import Client
 
 from security.models import UserSession, session_handle
 from security.sessions import SIGNED_IN_AT
-from tests.browser.conftest import PASSWORD
+from tests.browser.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

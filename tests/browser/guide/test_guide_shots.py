@@ -22,8 +22,8 @@ from nectos import clock
 from outcomes.models import FollowUp
 from reporting.dashboards.quarters import Quarter
 from services.models import Service, User
-from tests.browser.journeys.conftest import VIEWPORT, Journey
-from tests.security.conftest import totp_code
+from tests.browser.journeys.helpers import VIEWPORT, Journey
+from tests.security.helpers import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -33,8 +33,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import PASSWORD
-from tests.browser.journeys.conftest import JOURNEYS
+from tests.browser.helpers import PASSWORD
+from tests.browser.journeys.helpers import JOURNEYS
 from tests.dates import LITERAL_DAY
 from tests.security.url_matrix import ADMIN_ARGS, MATRIX
 from tests.security.urlwalk import url_for, url_patterns
@@ -138,7 +138,7 @@ def product(service_a, service_b, alice, bob, charlie, dora, admin_user, setting
     from outcomes.actions import followups_sweep
     from reporting.returns.actions import quarterly_return_request
     from reporting.returns.quarters import Quarter
-    from tests.dashboards.conftest import build_cohort
+    from tests.dashboards.helpers import build_cohort
     from tests.security.world import build_world
 
     settings.MEDIA_ROOT = tmp_path / "media"

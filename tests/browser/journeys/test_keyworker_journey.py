@@ -16,7 +16,7 @@ from keywork.models import Contact, KeyworkAppointment
 from outcomes.actions import followups_sweep
 from outcomes.models import FollowUp, OutcomeForm
 from tests.browser.journeys.seeds import in_treatment, today
-from tests.security.conftest import totp_code
+from tests.security.helpers import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
