@@ -7,9 +7,14 @@ import pytest
 
 from clients.models import Client
 from keywork.models import Contact
+from tests.dates import LITERAL_DAY
 from tests.interchange.helpers import COLUMNS, csv_text, valid_files
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.today(LITERAL_DAY),
+]
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ from django.core.management.base import CommandError
 from reporting.ndtms.models import CdsCode, CoreDataSetVersion
 from reporting.ndtms.reference import PackError, pack_load, reference_for
 from services.models import LocalAuthority
+from tests.dates import LITERAL_DAY
 from tests.ndtms.helpers import PACK, replace_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 
 def test_the_shipped_pack_maps_each_code(version_q):

@@ -7,8 +7,9 @@ import pytest
 from reporting.ndtms.build import Row
 from reporting.ndtms.reference import reference_for
 from reporting.ndtms.rules import check
+from tests.dates import LITERAL_DAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.today(LITERAL_DAY)]
 
 D = dt.date(2026, 5, 1)
 
