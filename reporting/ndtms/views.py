@@ -4,8 +4,8 @@ to anyone who manages no service, and to an extract of another service."""
 
 from http import HTTPStatus
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access_log import record_access
@@ -16,24 +16,14 @@ from reporting.ndtms.actions import NoVersionInForce, ndtms_extract_build
 from reporting.ndtms.build import financial_year_start, month_end
 from reporting.ndtms.forms import ExtractForm
 from reporting.ndtms.models import CoreDataSetVersion, NdtmsExtract
+from reporting.ndtms.queries import (
+    get_extract_for_user,
+    managed_services_or_404,
+    recent_extracts,
+)
 from reporting.ndtms.rules import counts_by_rule
 from reporting.returns.actions import report_download_record
 from services.http import AuthenticatedHttpRequest
-from services.models import Service
-
-
-def _managed_or_404(user):
-    services = Service.objects.managed_by(user)
-    if not services.exists():
-        raise Http404
-    return services
-
-
-def get_extract_for_user(user, pk: int) -> NdtmsExtract:
-    return get_object_or_404(
-        NdtmsExtract.objects.visible_to(user).select_related("service", "version", "built_by"),
-        pk=pk,
-    )
 
 
 def _label(extract: NdtmsExtract) -> str:
@@ -42,7 +32,7 @@ def _label(extract: NdtmsExtract) -> str:
 
 @require_http_methods(["GET", "POST"])
 def extract(request: AuthenticatedHttpRequest) -> HttpResponse:
-    services = _managed_or_404(request.user)
+    services = managed_services_or_404(request.user)
     today = clock.today()
     form = ExtractForm(request.POST or None, services=services, today=today)
     if request.method == "POST" and form.is_valid():
@@ -62,14 +52,9 @@ def extract(request: AuthenticatedHttpRequest) -> HttpResponse:
                 service=built.service,
             )
             return redirect("returns:extract_detail", pk=built.pk)
-    extracts = (
-        NdtmsExtract.objects.visible_to(request.user)
-        .select_related("service", "version")
-        .defer("content", "problems")[:24]
-    )
     context = {
         "form": form,
-        "extracts": extracts,
+        "extracts": recent_extracts(request.user),
         "in_force": CoreDataSetVersion.objects.in_force_on(today),
     }
     status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else 200
