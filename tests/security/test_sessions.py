@@ -1,7 +1,11 @@
+import datetime as dt
 import time
 
 import pytest
+import time_machine
 from django.test import Client
+
+from nectos import clock
 
 from security.models import UserSession, session_handle
 from security.sessions import SIGNED_IN_AT
@@ -29,6 +33,67 @@ def test_a_session_row_knows_its_user_address_and_browser(alice):
 def test_a_session_ends_after_thirty_minutes_idle(settings):
     assert settings.SESSION_COOKIE_AGE == 1800
     assert settings.SESSION_SAVE_EVERY_REQUEST  # each request pushes the expiry on
+
+
+def test_a_request_pushes_the_idle_expiry_on_at_most_once_a_minute(alice):
+    start = clock.now()
+    with time_machine.travel(start, tick=False):
+        browser = signed_in(alice)
+        row = UserSession.objects.get(user=alice)
+        assert row.expire_date == start + dt.timedelta(seconds=1800)
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        assert browser.get("/").status_code == 200
+        # Half a minute on, the row is not rewritten: the expiry stands.
+        assert UserSession.objects.get(user=alice).expire_date == row.expire_date
+    later = start + dt.timedelta(minutes=25)
+    with time_machine.travel(later, tick=False):
+        assert browser.get("/").status_code == 200
+        touched = UserSession.objects.get(user=alice)
+        assert touched.expire_date == later + dt.timedelta(seconds=1800)
+        assert touched.last_seen == later
+        assert touched.session_data == row.session_data
+    with time_machine.travel(later + dt.timedelta(minutes=29), tick=False):
+        # Past the first expiry, within the pushed one: still signed in.
+        assert browser.get("/").status_code == 200
+    with time_machine.travel(later + dt.timedelta(minutes=29 + 31), tick=False):
+        assert browser.get("/")["Location"].startswith("/login/")
+
+
+def test_a_changed_session_is_saved_whole_at_once(alice):
+    start = clock.now()
+    with time_machine.travel(start, tick=False):
+        browser = signed_in(alice)
+        before = UserSession.objects.get(user=alice).session_data
+    with time_machine.travel(start + dt.timedelta(seconds=5), tick=False):
+        session = browser.session
+        session["a-test-key"] = "kept"
+        session.save()
+        assert browser.get("/").status_code == 200
+        row = UserSession.objects.get(user=alice)
+        assert row.session_data != before
+        assert row.get_decoded()["a-test-key"] == "kept"
+
+
+def test_a_session_ended_elsewhere_is_not_brought_back_by_its_next_request(alice, monkeypatch):
+    from security import sessions
+
+    start = clock.now()
+    with time_machine.travel(start, tick=False):
+        browser = signed_in(alice)
+        key = browser.session.session_key
+    real_load = sessions.SessionStore.load
+
+    def load_then_end_it(self):
+        # The request reads the row; it is deleted before the response saves.
+        data = real_load(self)
+        UserSession.objects.filter(session_key=key).delete()
+        return data
+
+    monkeypatch.setattr(sessions.SessionStore, "load", load_then_end_it)
+    with time_machine.travel(start + dt.timedelta(minutes=5), tick=False):
+        response = browser.get("/")
+    assert response.status_code == 400
+    assert not UserSession.objects.filter(session_key=key).exists()
 
 
 def test_an_idle_session_is_refused_by_the_server(alice):
