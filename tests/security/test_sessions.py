@@ -6,7 +6,6 @@ import time_machine
 from django.test import Client
 
 from nectos import clock
-
 from security.models import UserSession, session_handle
 from security.sessions import SIGNED_IN_AT
 from tests.browser.helpers import PASSWORD
