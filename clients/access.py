@@ -71,7 +71,8 @@ def clinical_required(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not Service.objects.clinical_for(request.user).exists():
+        ids = Service.objects.clinical_ids(request.user)
+        if not (ids if isinstance(ids, list) else ids.exists()):
             raise Http404("No such page")
         return view(request, *args, **kwargs)
 

@@ -62,7 +62,7 @@ class ClientQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ClientQuerySet":
         """Clients with a referral to a service where the user works with
         clients. Commissioners and administrators see none."""
-        services = Service.objects.clinical_for(user)
+        services = Service.objects.clinical_ids(user)
         return self.filter(
             Exists(Referral.objects.filter(client=OuterRef("pk"), service__in=services))
         )
@@ -115,7 +115,7 @@ class Client(models.Model):
 
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReferralQuerySet":
-        return self.filter(service__in=Service.objects.clinical_for(user))
+        return self.filter(service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(
@@ -152,7 +152,7 @@ class Referral(models.Model):
 
 class AppointmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AppointmentQuerySet":
-        return self.filter(referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(referral__service__in=Service.objects.clinical_ids(user))
 
     def unresolved(self, today) -> "AppointmentQuerySet":
         """Past appointments nobody has recorded an outcome for yet."""
@@ -215,7 +215,7 @@ class AccessKind(models.TextChoices):
 class AccessEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AccessEventQuerySet":
         """Managers see who opened the records of clients of their services."""
-        managed = Service.objects.managed_by(user)
+        managed = Service.objects.managed_ids(user)
         return self.filter(
             Exists(Referral.objects.filter(client=OuterRef("client"), service__in=managed))
         )

@@ -119,7 +119,7 @@ def _constraints() -> list:
 
 class ClientReviewQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ClientReviewQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(

@@ -93,7 +93,7 @@ def settings_for(service: Service) -> ServiceCMSettings:
 
 class CMPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CMPlanQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
     def open(self) -> "CMPlanQuerySet":
         return self.filter(closed_on__isnull=True)
@@ -160,7 +160,7 @@ class CMPlan(models.Model):
 
 class DrugTestQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DrugTestQuerySet":
-        return self.filter(plan__episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(plan__episode__referral__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(
@@ -207,7 +207,7 @@ class DrugTest(models.Model):
 
 class VoucherIssueQuerySet(models.QuerySet):
     def visible_to(self, user) -> "VoucherIssueQuerySet":
-        return self.filter(plan__episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(plan__episode__referral__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(

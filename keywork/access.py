@@ -34,7 +34,7 @@ def get_managed_episode_for_user(user, pk: int) -> Episode:
     """Episodes of services the user manages: allocation is a manager's job."""
     try:
         return (
-            Episode.objects.filter(referral__service__in=Service.objects.managed_by(user))
+            Episode.objects.filter(referral__service__in=Service.objects.managed_ids(user))
             .select_related(*_EPISODE_RELATED)
             .get(pk=pk)
         )

@@ -37,7 +37,7 @@ class Mode(models.TextChoices):
 
 class EpisodeQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EpisodeQuerySet":
-        return self.filter(referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(referral__service__in=Service.objects.clinical_ids(user))
 
     def open_on(self, day) -> "EpisodeQuerySet":
         """Started by `day` and not ended before it (as-of rule, domain.md)."""
@@ -110,7 +110,7 @@ class Episode(models.Model):
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ContactQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
     def attended(self) -> "ContactQuerySet":
         return self.filter(attendance=Attendance.ATTENDED)
@@ -195,7 +195,7 @@ class ContactIntervention(models.Model):
 
 class KeyworkAppointmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "KeyworkAppointmentQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
     def booked(self) -> "KeyworkAppointmentQuerySet":
         """Not yet resolved by a contact (attended, DNA or cancelled)."""
@@ -285,7 +285,7 @@ class GoalStatus(models.TextChoices):
 
 class CarePlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CarePlanQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -307,7 +307,7 @@ class CarePlan(models.Model):
 class GoalQuerySet(models.QuerySet):
     def visible_to(self, user) -> "GoalQuerySet":
         return self.filter(
-            care_plan__episode__referral__service__in=Service.objects.clinical_for(user)
+            care_plan__episode__referral__service__in=Service.objects.clinical_ids(user)
         )
 
     def open(self) -> "GoalQuerySet":
@@ -360,7 +360,7 @@ class Goal(models.Model):
 class GoalReviewQuerySet(models.QuerySet):
     def visible_to(self, user) -> "GoalReviewQuerySet":
         return self.filter(
-            goal__care_plan__episode__referral__service__in=Service.objects.clinical_for(user)
+            goal__care_plan__episode__referral__service__in=Service.objects.clinical_ids(user)
         )
 
 
@@ -389,7 +389,7 @@ class GoalReview(models.Model):
 
 class DropInSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DropInSessionQuerySet":
-        return self.filter(service__in=Service.objects.clinical_for(user))
+        return self.filter(service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -421,7 +421,7 @@ class DropInSession(models.Model):
 
 class DropInAttendanceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DropInAttendanceQuerySet":
-        return self.filter(session__service__in=Service.objects.clinical_for(user))
+        return self.filter(session__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
@@ -458,7 +458,7 @@ GROUP_KINDS = [
 
 class GroupSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "GroupSessionQuerySet":
-        return self.filter(service__in=Service.objects.clinical_for(user))
+        return self.filter(service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -501,7 +501,7 @@ class GroupSession(models.Model):
 
 class GroupEnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "GroupEnrolmentQuerySet":
-        return self.filter(session__service__in=Service.objects.clinical_for(user))
+        return self.filter(session__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

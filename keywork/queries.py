@@ -48,16 +48,20 @@ record_loaded = Signal()
 # --- Caseload ----------------------------------------------------------------
 
 
-def managed_services(user) -> QuerySet:
-    return Service.objects.managed_by(user)
+def managed_services(user) -> "list[int] | QuerySet":
+    """For `service__in=`: the ids of the services the user manages."""
+    return Service.objects.managed_ids(user)
 
 
 def caseload_staff(user) -> list[User]:
     """Whose caseload the user may open: a manager, anyone clinical in the
     services they manage; anyone else, only their own."""
+    managed = managed_services(user)
+    if isinstance(managed, list) and not managed:
+        return []
     staff = (
         User.objects.filter(
-            memberships__service__in=managed_services(user),
+            memberships__service__in=managed,
             memberships__role__in=CLINICAL_ROLES,
         )
         .distinct()

@@ -42,7 +42,7 @@ def _rating(top: int) -> list:
 
 class OutcomeFormQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OutcomeFormQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(
@@ -224,7 +224,7 @@ OUTSTANDING = (FollowUpState.DUE, FollowUpState.OVERDUE)
 
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FollowUpQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
     def outstanding(self) -> "FollowUpQuerySet":
         return self.filter(state__in=OUTSTANDING)
@@ -351,7 +351,7 @@ class NotificationQuerySet(models.QuerySet):
     def for_user(self, user) -> "NotificationQuerySet":
         """A user's own notifications, still inside the services they work in."""
         return self.filter(recipient=user).filter(
-            followup__episode__referral__service__in=Service.objects.clinical_for(user)
+            followup__episode__referral__service__in=Service.objects.clinical_ids(user)
         )
 
     def unread(self) -> "NotificationQuerySet":

@@ -172,7 +172,7 @@ def _constraints() -> list:
 
 class TopQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TopQuerySet":
-        return self.filter(episode__referral__service__in=Service.objects.clinical_for(user))
+        return self.filter(episode__referral__service__in=Service.objects.clinical_ids(user))
 
 
 @pghistory.track(

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from services import scope
 from services.models import Membership, Role
 
 ADMIN = "admin"
@@ -29,10 +30,15 @@ def standing_of(user) -> Standing:
         return Standing(None, "", ())
     if user.is_superuser:
         return Standing(ADMIN, "Administrator", ())
-    memberships = list(Membership.objects.filter(user=user).select_related("service"))
-    roles = {m.role for m in memberships}
+    held = scope.held_by(user)
+    if held is None:
+        held = tuple(
+            scope.Held(m.service_id, m.service.name, m.role)
+            for m in Membership.objects.filter(user=user).select_related("service")
+        )
+    roles = {h.role for h in held}
     for role in _ROLE_ORDER:
         if role in roles:
-            names = tuple(m.service.name for m in memberships if m.role == role)
+            names = tuple(h.service_name for h in held if h.role == role)
             return Standing(str(role), Role(role).label, names)
     return Standing(None, "No role", ())

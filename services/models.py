@@ -5,6 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from services import scope
+
 
 class Role(models.TextChoices):
     KEYWORKER = "keyworker", "Keyworker"
@@ -67,6 +69,13 @@ class Instruments(models.TextChoices):
     NECTOS = "nectos", "NECTOS forms only"
 
 
+def _held_ids(user, roles) -> list[int] | None:
+    held = scope.held_by(user)
+    if held is None:
+        return None
+    return sorted({h.service_id for h in held if h.role in roles})
+
+
 class ServiceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ServiceQuerySet":
         if not user.is_authenticated:
@@ -79,12 +88,29 @@ class ServiceQuerySet(models.QuerySet):
         """Services whose client records the user may open."""
         if not user.is_authenticated:
             return self.none()
+        ids = _held_ids(user, CLINICAL_ROLES)
+        if ids is not None:
+            return self.filter(pk__in=ids)
         return self.filter(memberships__user=user, memberships__role__in=CLINICAL_ROLES).distinct()
 
     def managed_by(self, user) -> "ServiceQuerySet":
         if not user.is_authenticated:
             return self.none()
+        ids = _held_ids(user, (Role.MANAGER,))
+        if ids is not None:
+            return self.filter(pk__in=ids)
         return self.filter(memberships__user=user, memberships__role=Role.MANAGER).distinct()
+
+    def clinical_ids(self, user) -> "list[int] | ServiceQuerySet":
+        """For scoping other records (`service__in=`): the ids of the services
+        whose records the user may open, a list within a request
+        (services.scope), else a subquery."""
+        ids = _held_ids(user, CLINICAL_ROLES)
+        return ids if ids is not None else self.clinical_for(user).values_list("pk", flat=True)
+
+    def managed_ids(self, user) -> "list[int] | ServiceQuerySet":
+        ids = _held_ids(user, (Role.MANAGER,))
+        return ids if ids is not None else self.managed_by(user).values_list("pk", flat=True)
 
     def commissioned_by(self, user) -> "ServiceQuerySet":
         if not user.is_authenticated:

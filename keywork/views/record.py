@@ -13,6 +13,7 @@ from clients.models import Attendance
 from keywork import queries
 from nectos import clock
 from services.http import AuthenticatedHttpRequest
+from services.models import Service
 
 
 @clinical_required
@@ -25,7 +26,7 @@ def client_record(request: AuthenticatedHttpRequest, key: uuid.UUID) -> HttpResp
     record = queries.client_record(request.user, client)
     timeline = queries.timeline_page(request.user, record, request.GET.get("page", 1))
     episode = record.current_episode
-    managed = set(queries.managed_services(request.user).values_list("pk", flat=True))
+    managed = set(Service.objects.managed_ids(request.user))
     context = {
         "can_reassign": episode is not None and episode.referral.service_id in managed,
         "can_see_access_log": any(r.service_id in managed for r in record.referrals),
