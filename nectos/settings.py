@@ -96,8 +96,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% url %} remembering its answers (nectos/url_tag.py).
-            "builtins": ["nectos.url_tag"],
+            # {% url %} and |date remembering their answers (nectos/url_tag.py,
+            # nectos/date_filter.py).
+            "builtins": ["nectos.url_tag", "nectos.date_filter"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
