@@ -35,9 +35,10 @@ WAITING_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 30
 
 # Hooks for higher floors, sent after a page's rows are loaded. A receiver
-# may set attributes on the rows it is given (outcomes sets follow-up badges)
-# with one query for the whole page, without keywork importing it.
-# sender=Episode, episodes=[Episode, ...], user=User
+# may set attributes on the rows it is given with one query for the whole
+# page, without keywork importing it.
+# sender=Episode, episodes=[Episode, ...], user=User, back=the page's path;
+# each episode has `badges`, a list a receiver appends RowBadges to.
 caseload_loaded = Signal()
 # sender=Referral, referrals=[Referral, ...], user=User
 waiting_list_loaded = Signal()
@@ -46,6 +47,19 @@ record_loaded = Signal()
 
 
 # --- Caseload ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowBadge:
+    """A sign on a caseload row (a follow-up form due, a drug test today,
+    goals to review), given as data by whichever floor knows it, so that a
+    row draws all its signs in one loop rather than a template each."""
+
+    rank: int  # left to right
+    text: str  # the row's client is added for screen readers
+    href: str
+    colour: str  # classes beside "badge rounded-pill"
+    testid: str
 
 
 def managed_services(user) -> "list[int] | QuerySet":
@@ -134,16 +148,23 @@ def caseload(user, *, worker: User | None, sort: str, today: dt.date | None = No
     )
 
 
-def caseload_page(user, *, worker: User | None, sort: str, page: int | str) -> Page:
+def caseload_page(
+    user, *, worker: User | None, sort: str, page: int | str, back: str = "/caseload/"
+) -> Page:
+    """A page of the caseload; `back` is where the rows' badges return to."""
     today = clock.today()
     paginator = Paginator(caseload(user, worker=worker, sort=sort, today=today), CASELOAD_PAGE_SIZE)
     page_obj = paginator.get_page(page)
-    for episode in page_obj.object_list:
+    episodes = list(page_obj.object_list)
+    for episode in episodes:
         episode.days_in_treatment = (today - episode.start_date).days
         episode.days_since_contact = (
             (today - episode.last_contact).days if episode.last_contact else None
         )
-    caseload_loaded.send(sender=Episode, episodes=list(page_obj.object_list), user=user)
+        episode.badges = []
+    caseload_loaded.send(sender=Episode, episodes=episodes, user=user, back=back)
+    for episode in episodes:
+        episode.badges.sort(key=lambda badge: badge.rank)
     return page_obj
 
 

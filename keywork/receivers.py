@@ -8,16 +8,19 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Prefetch
+from django.template.defaultfilters import pluralize
 
 from keywork.models import DropInAttendance, Episode, Goal, GoalStatus, KeyworkAppointment
 from keywork.progress import progress_for, residential_stay, with_programme_start
+from keywork.queries import RowBadge
 from nectos import clock
+from nectos.url_tag import cached_reverse
 
 UPCOMING_ON_RECORD = 5
 
 
 def on_caseload_loaded(sender, *, episodes: list[Episode], **kwargs) -> None:
-    """Goals due for review, per caseload row: one grouped query."""
+    """Goals due for review, a badge on the row: one grouped query."""
     today = clock.today()
     counts = dict(
         Goal.objects.due_for_review(today)
@@ -29,7 +32,17 @@ def on_caseload_loaded(sender, *, episodes: list[Episode], **kwargs) -> None:
     # The page's own attributes on the episodes (here and below): the stubs
     # know only the model's fields, hence the attr-defined ignores.
     for episode in episodes:
-        episode.goals_due = counts.get(episode.pk, 0)  # type: ignore[attr-defined]
+        due = counts.get(episode.pk, 0)
+        if due:
+            episode.badges.append(  # type: ignore[attr-defined]
+                RowBadge(
+                    rank=3,
+                    text=f"{due} goal{pluralize(due)} to review",
+                    href=cached_reverse("keywork:care_plan", args=[episode.pk]),
+                    colour="text-bg-info",
+                    testid="goals-due-badge",
+                )
+            )
         episode.residential = residential_stay(episode, today)  # type: ignore[attr-defined]
 
 

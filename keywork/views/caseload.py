@@ -84,7 +84,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", queries.DEFAULT_CASELOAD_SORT)
     if sort.lstrip("-") not in queries.CASELOAD_SORTS:
         sort = queries.DEFAULT_CASELOAD_SORT
-    page = queries.caseload_page(user, worker=worker, sort=sort, page=request.GET.get("page", 1))
+    page = queries.caseload_page(
+        user,
+        worker=worker,
+        sort=sort,
+        page=request.GET.get("page", 1),
+        back=request.get_full_path(),
+    )
     # Embedded in the home page (loaded there by HTMX): h2 headings, no URL push.
     embedded = bool(request.htmx) and request.GET.get("embed") == "1"
     params = {"worker": choice, **({"embed": "1"} if embedded else {})}

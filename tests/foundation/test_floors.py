@@ -40,7 +40,6 @@ KNOWN_UPWARD = {
     # Filled by a higher floor's receiver (services' home_context signal).
     ("services/home_commissioner.html", "returns/_home.html"),
     # Slots that outcomes' receivers fill with their own partials.
-    ("keywork/_caseload_row_slot.html", "outcomes/_followup_badges.html"),
     ("keywork/_record_outcomes_slot.html", "outcomes/_episode_outcomes.html"),
     # The TOP's panel in the record's outcomes slot, and the discharge
     # form's offer of the exit TOP.
@@ -49,9 +48,8 @@ KNOWN_UPWARD = {
     # A client information review is recorded beside the TOP review it
     # goes with, so its form is served by outcomes.
     ("clients/_client_reviews.html", "outcomes:client_review_create"),
-    # Contingency management's plan on the record and its badge and list
-    # link on the caseload, included where keywork's pages leave room.
-    ("keywork/_caseload_row_slot.html", "contingency/_caseload_badge.html"),
+    # Contingency management's plan on the record and its list link on
+    # the caseload, included where keywork's pages leave room.
     ("keywork/record.html", "contingency/_record_panel.html"),
     ("keywork/caseload.html", "contingency/_caseload_links.html"),
     # Who opened this record, and break-glass: the audit's pages, offered

@@ -75,16 +75,19 @@ def test_the_badges_keep_the_caseload_query_count_constant(
         client.get(reverse("keywork:caseload"))
 
 
-def test_the_caseload_gets_each_rows_follow_ups_as_a_plain_list(alice, service_a):
+def test_the_caseload_row_gets_a_badge_per_outstanding_follow_up_overdue_first(alice, service_a):
     from keywork.models import Episode
     from outcomes.receivers import on_caseload_loaded
 
-    started = in_treatment(alice, service_a, 25)
+    started = in_treatment(alice, service_a, 40)  # day 30 overdue
+    FollowUp.objects.filter(episode=started, timepoint="day90").update(state="due")
     episodes = list(Episode.objects.filter(pk=started.pk))
-    on_caseload_loaded(Episode, episodes=episodes)
-    # A list, not a prefetched manager: that would build a queryset a row.
-    assert [fu.timepoint for fu in episodes[0].followup_list] == ["day30", "day90"]
-    assert "followups" not in getattr(episodes[0], "_prefetched_objects_cache", {})
+    episodes[0].badges = []
+    on_caseload_loaded(Episode, episodes=episodes, back="/caseload/?sort=tier")
+    badges = episodes[0].badges
+    assert [b.text for b in badges] == ["Day 30 form overdue", "Day 90 form due"]
+    assert badges[0].href.endswith("?timepoint=day30&next=/caseload/%3Fsort%3Dtier")
+    assert "text-bg-danger" in badges[0].colour
 
 
 def test_the_record_shows_each_form_beside_the_baseline(client_as, alice, service_a):
