@@ -9,7 +9,6 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -230,36 +229,41 @@ def waiting_list(
     )
     appointments = Appointment.objects.filter(referral=OuterRef("pk"))
     last = appointments.order_by("-appointment_date", "-pk")
-    referrals = referrals.exclude(Exists(later)).annotate(
-        last_appointment_date=Subquery(last.values("appointment_date")[:1]),
-        last_appointment_attendance=Subquery(last.values("attendance")[:1]),
-        last_appointment_id=Subquery(last.values("pk")[:1]),
-        last_appointment_offered=Subquery(last.values("offered_date")[:1]),
-        assessed_on=Subquery(
-            appointments.filter(attendance=Attendance.ATTENDED)
-            .order_by("appointment_date")
-            .values("appointment_date")[:1]
-        ),
-        has_unresolved=Exists(appointments.filter(attendance="", appointment_date__lt=today)),
-        has_booked=Exists(appointments.filter(attendance="", appointment_date__gte=today)),
+    referrals = (
+        referrals.exclude(Exists(later))
+        .annotate(
+            last_appointment_date=Subquery(last.values("appointment_date")[:1]),
+            last_appointment_attendance=Subquery(last.values("attendance")[:1]),
+            last_appointment_id=Subquery(last.values("pk")[:1]),
+            last_appointment_offered=Subquery(last.values("offered_date")[:1]),
+            assessed_on=Subquery(
+                appointments.filter(attendance=Attendance.ATTENDED)
+                .order_by("appointment_date")
+                .values("appointment_date")[:1]
+            ),
+        )
+        .alias(
+            has_unresolved=Exists(appointments.filter(attendance="", appointment_date__lt=today)),
+            has_booked=Exists(appointments.filter(attendance="", appointment_date__gte=today)),
+        )
     )
+    # The stage as its place in Stage.order, worked out once: SQL cannot
+    # name a column of the same SELECT, so a stage column that the rank
+    # then compared four times wrote (and Django compiled) its subqueries
+    # sixteen times over. The row's stage is read back from the rank.
     referrals = referrals.annotate(
-        stage=Case(
-            When(has_unresolved=True, then=Value(Stage.UNRESOLVED)),
-            When(assessed_on__isnull=False, then=Value(Stage.ASSESSED)),
-            When(has_booked=True, then=Value(Stage.BOOKED)),
-            default=Value(Stage.TO_BOOK),
-            output_field=CharField(),
-        ),
         stage_rank=Case(
-            *[When(stage=value, then=Value(i)) for i, value in enumerate(Stage.order)],
+            When(has_unresolved=True, then=Value(Stage.order.index(Stage.UNRESOLVED))),
+            When(assessed_on__isnull=False, then=Value(Stage.order.index(Stage.ASSESSED))),
+            When(has_booked=True, then=Value(Stage.order.index(Stage.BOOKED))),
+            default=Value(Stage.order.index(Stage.TO_BOOK)),
             output_field=IntegerField(),
         ),
     )
     if stage in Stage.labels:
-        referrals = referrals.filter(stage=stage)
+        referrals = referrals.filter(stage_rank=Stage.order.index(stage))
     order = ordering(WAITING_SORTS, sort, DEFAULT_WAITING_SORT)
-    return referrals.select_related("client", "service", "source", "episode").order_by(*order)
+    return referrals.select_related("client", "service", "source").order_by(*order)
 
 
 def waiting_list_page(
@@ -274,12 +278,13 @@ def waiting_list_page(
     every_stage = waiting_list(user, service=service, sort=sort, today=today)
     counts = _stage_counts(every_stage)
     shown = stage in Stage.labels
-    rows = every_stage.filter(stage=stage) if shown else every_stage
+    rows = every_stage.filter(stage_rank=Stage.order.index(stage)) if shown else every_stage
     paginator = Paginator(rows, WAITING_PAGE_SIZE)
     paginator.count = counts[stage] if shown else sum(counts.values())
     page_obj = paginator.get_page(page)
     for referral in page_obj.object_list:
         referral.days_waiting = (today - referral.referral_date).days
+        referral.stage = Stage.order[referral.stage_rank]
         referral.stage_label = Stage.labels[referral.stage]
         referral.last_appointment = None
         if referral.last_appointment_id:
@@ -298,9 +303,9 @@ def waiting_list_page(
 
 
 def _stage_counts(rows: QuerySet) -> dict[str, int]:
-    grouped = rows.order_by().values("stage").annotate(n=Count("pk"))
+    grouped = rows.order_by().values("stage_rank").annotate(n=Count("pk"))
     counts = dict.fromkeys(Stage.order, 0)
-    counts.update({row["stage"]: row["n"] for row in grouped})
+    counts.update({Stage.order[row["stage_rank"]]: row["n"] for row in grouped})
     return counts
 
 

@@ -131,7 +131,6 @@ def test_the_slots_for_contacts_care_plan_and_outcomes_are_there(client_as, alic
 
     for name in ("contacts", "care_plan", "outcomes"):
         get_template(f"keywork/_record_{name}_slot.html")
-    get_template("keywork/_waiting_row_slot.html")
     assert client_as(alice).get(f"/clients/{in_treatment.referral.client.key}/").status_code == 200
 
 
