@@ -350,6 +350,7 @@ def client_record(user, client: Client) -> ClientRecord:
     episodes: list[Episode] = []
     number = 0
     for referral in referrals:
+        referral.client = client  # the one client, not a query per referral
         referral.appointment_list = appointments[referral.pk]
         referral.days_waiting = (today - referral.referral_date).days
         for appointment in referral.appointment_list:

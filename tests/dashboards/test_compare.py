@@ -52,16 +52,16 @@ def test_the_comparison_uses_the_same_figures_as_the_dashboard(client_as, bob, c
 
 def test_the_page_runs_a_fixed_number_of_queries(client_as, bob, cohort, django_assert_num_queries):
     client = client_as(bob)
-    # session, user, the service, the viewer's services; measures by
+    # session, user, bob's memberships (read once: the services' scope and
+    # the top bar), the service, the viewer's services; measures by
     # service: funnel 1, retention 1, intensity 1, outcomes 1 per follow-up;
     # the ids of the other services; the same measures for them pooled (5);
-    # the national measures by service and for the pooled others (2); the
-    # top bar; the session saved (3).
-    with django_assert_num_queries(21):
+    # the national measures by service and for the pooled others (2).
+    with django_assert_num_queries(18):
         assert client.get(URL, PERIOD).status_code == 200
     # Again: the pooled benchmark and its national figures come from the
     # cache (6 queries fewer).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         assert client.get(URL, PERIOD).status_code == 200
 
 

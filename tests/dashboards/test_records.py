@@ -61,7 +61,7 @@ def test_bad_requests_are_refused(client_as, bob, service_a, params, status):
 
 def test_the_page_runs_a_fixed_number_of_queries(client_as, bob, cohort, django_assert_num_queries):
     client = client_as(bob)
-    # session, user, the service (managed), the count, the page of rows with
-    # client and source, the top bar, the session saved (3).
-    with django_assert_num_queries(9):
+    # session, user, bob's memberships (the service's scope and the top
+    # bar), the service, the count, the page of rows with client and source.
+    with django_assert_num_queries(6):
         assert client.get(URL, dict(PERIOD, measure="funnel:referred")).status_code == 200

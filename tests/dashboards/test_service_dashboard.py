@@ -129,10 +129,10 @@ def test_the_page_runs_a_fixed_number_of_queries(
 ):
     client = client_as(bob)
     computed(client, URL)
-    # session, user, the service (managed by bob), the stored snapshot with
-    # who asked for it, the newest change it covers, bob's memberships (the
-    # top bar), then the session saved (savepoint, update, release).
-    with django_assert_num_queries(9):
+    # session, user, bob's memberships (the service's scope and the top
+    # bar), the service, the stored snapshot with who asked for it, the
+    # newest change it covers.
+    with django_assert_num_queries(6):
         assert client.get(URL, PERIOD).status_code == 200
 
 
