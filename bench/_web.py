@@ -1,6 +1,7 @@
 """The page benchmarks' machinery: gunicorn on 127.0.0.1 with production
-settings, sessions minted through Django's own session store, and a bounded
-load generator (wrk when installed, else Python threads).
+settings, sessions minted through Django's own session store, a bounded
+load generator (wrk when installed, else Python threads), and an open-loop
+one at a fixed arrival rate (open_loop, for bench/tail.py).
 
 Load model: each of N users is one keep-alive connection that sends a
 request, waits for the answer, thinks for a while (uniformly 1 to 5 s, as
@@ -76,9 +77,21 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 3, *, timeout: float = 90) -> Iterator[str]:
+def gunicorn(
+    workers: int = 3,
+    *,
+    timeout: float = 90,
+    worker_class: str = "sync",
+    threads: int = 1,
+    access_log: str | Path | None = None,
+    access_log_format: str | None = None,
+    app: str = "nectos.wsgi",
+) -> Iterator[str]:
     """Serve the project with gunicorn on 127.0.0.1 and yield its base URL;
-    stop it (only the process started here) on the way out."""
+    stop it (only the process started here) on the way out. `access_log`, a
+    file for gunicorn's access log (none by default: it costs the workers a
+    write a request), in `access_log_format`; `app`, another WSGI module
+    (bench/_served.py times each request for that log)."""
     port = _free_port()
     env = server_env(port)
     python = sys.executable
@@ -93,7 +106,7 @@ def gunicorn(workers: int = 3, *, timeout: float = 90) -> Iterator[str]:
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
         str(Path(python).with_name("gunicorn")),
-        "nectos.wsgi",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -103,6 +116,12 @@ def gunicorn(workers: int = 3, *, timeout: float = 90) -> Iterator[str]:
         "--graceful-timeout",
         "5",
     ]
+    if worker_class != "sync" or threads != 1:
+        command += ["--worker-class", worker_class, "--threads", str(threads)]
+    if access_log is not None:
+        command += ["--access-logfile", str(access_log)]
+        if access_log_format is not None:
+            command += ["--access-logformat", access_log_format]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     _SERVERS[base] = server.pid
@@ -138,12 +157,20 @@ _SERVERS: dict[str, int] = {}
 
 
 def _cpu_of(pid: int) -> float:
-    """CPU seconds one process has run (schedstat: nanoseconds, unlike the
-    10 ms ticks of /proc/<pid>/stat); 0 when it has gone."""
+    """CPU seconds one process has run, all its threads (a gthread worker
+    serves requests on threads other than its first), from schedstat:
+    nanoseconds, unlike the 10 ms ticks of /proc/<pid>/stat; 0 when it has
+    gone."""
+    total = 0.0
     try:
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
-    except (OSError, ValueError, IndexError):
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
         return 0.0
+    for task in tasks:
+        # A thread may end in between.
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int((task / "schedstat").read_text().split()[0]) / 1e9
+    return total
 
 
 def cpu_snapshot(base: str) -> tuple[dict[int, float], dict[int, float]]:
@@ -258,6 +285,36 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+@dataclass
+class Sample:
+    """One request as the load generator saw it, in wall-clock seconds (the
+    clock gunicorn's side reads too, on the same machine)."""
+
+    tag: str  # sent as the X-Bench-Id header, which the access log can name
+    scheduled: float  # when it was meant to go: its arrival, or the end of thinking
+    sent: float  # when the connection was opened
+    done: float  # the answer's last byte read, or the failure
+    status: int  # 0 when the connection failed
+
+    @property
+    def lag_ms(self) -> float:
+        """How late the generator sent it: its own scheduling, not the server's."""
+        return 1000 * (self.sent - self.scheduled)
+
+
+def _headers(call: Call) -> dict[str, str]:
+    headers = {"Cookie": call.cookie, **call.headers}
+    if call.body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return headers
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank percentile of the values (0 when there are none)."""
+    ordered = sorted(values) or [0.0]
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
 def check_once(base: str, call: Call, expect: int, marker: str | None = None) -> str:
     """One request before the load: the answer must be the page itself, not
     a sign-in redirect or an error."""
@@ -296,6 +353,8 @@ def load(
     max_requests: int,
     expect: int = 200,
     think: tuple[float, float] = (1.0, 5.0),
+    samples: list[Sample] | None = None,
+    fresh: bool = False,
 ) -> LoadResult:
     """Run the load once. With think time, Python threads that open each
     connection when they send, as a browser does: gunicorn's sync workers
@@ -305,10 +364,14 @@ def load(
     12% of one core). A browser opens its next connection when it has a
     request to send; in production a buffering proxy (docs/scaling.md)
     hands gunicorn only complete requests. Flat out (no think time), wrk
-    when it is installed."""
-    if think[1] == 0 and shutil.which("wrk"):
+    when it is installed. `samples` gets each request (the threads only);
+    `fresh` opens a connection for every request even where the server would
+    keep it alive: gthread workers do, and drop it after 2 s idle, so a user
+    that thought longer fails its next request on the dead connection
+    (measured: 57 errors in 161 requests of the client record)."""
+    if think[1] == 0 and shutil.which("wrk") and samples is None and not fresh:
         return _wrk(base, calls, users, seconds, max_requests, expect, think)
-    return _threads(base, calls, users, seconds, max_requests, expect, think)
+    return _threads(base, calls, users, seconds, max_requests, expect, think, samples, fresh)
 
 
 def _lua_string(value: str) -> str:
@@ -413,7 +476,12 @@ def _wrk(base, calls, users, seconds, max_requests, expect, think) -> LoadResult
     )
 
 
-def _threads(base, calls, users, seconds, max_requests, expect, think) -> LoadResult:
+def _threads(
+    base, calls, users, seconds, max_requests, expect, think, samples=None, fresh=False
+) -> LoadResult:
+    """`samples`, a list to get every request (tagged with X-Bench-Id);
+    `fresh`, a new connection for every request, closed after its answer
+    (Connection: close), whatever the server would keep alive."""
     import http.client
 
     host, port = base.removeprefix("http://").split(":")
@@ -428,6 +496,7 @@ def _threads(base, calls, users, seconds, max_requests, expect, think) -> LoadRe
         rng = random.Random(offset)
         connection = http.client.HTTPConnection(host, int(port), timeout=10)
         n = offset
+        wake = time.time()
         while time.monotonic() < stop_at:
             with lock:
                 if budget[0] <= 0:
@@ -435,9 +504,13 @@ def _threads(base, calls, users, seconds, max_requests, expect, think) -> LoadRe
                 budget[0] -= 1
             call = calls[n % len(calls)]
             n += 1
-            headers = {"Cookie": call.cookie, **call.headers}
-            if call.body is not None:
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers = _headers(call)
+            tag = f"u{offset}.{n}"
+            if samples is not None:
+                headers["X-Bench-Id"] = tag
+            if fresh:
+                headers["Connection"] = "close"
+            sent = time.time()
             began = time.perf_counter()
             try:
                 connection.request(call.method, call.path, body=call.body, headers=headers)
@@ -447,15 +520,27 @@ def _threads(base, calls, users, seconds, max_requests, expect, think) -> LoadRe
             except OSError:
                 with lock:
                     errors += 1
+                    if samples is not None:
+                        samples.append(Sample(tag, wake, sent, time.time(), 0))
                 connection.close()
                 connection = http.client.HTTPConnection(host, int(port), timeout=10)
+                wake = time.time()
                 continue
             elapsed = time.perf_counter() - began
             with lock:
                 latencies.append(elapsed)
                 bad += status != expect
+                if samples is not None:
+                    samples.append(Sample(tag, wake, sent, sent + elapsed, status))
+            if fresh:
+                connection.close()
             if think[1]:
-                time.sleep(rng.uniform(*think))
+                pause = rng.uniform(*think)
+                wake = time.time() + pause
+                # Thinking past the window sends nothing: stop with it.
+                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
+            else:
+                wake = time.time()
         connection.close()
 
     began = time.perf_counter()
@@ -464,23 +549,107 @@ def _threads(base, calls, users, seconds, max_requests, expect, think) -> LoadRe
         w.start()
     for w in workers:
         w.join(timeout=seconds + 30)
-    # The last thinking after the window closes is not part of the run.
     elapsed = min(time.perf_counter() - began, seconds)
-    ms = sorted(1000 * x for x in latencies) or [0.0]
-
-    def pct(p: float) -> float:
-        return ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))]
-
+    ms = [1000 * x for x in latencies]
     return LoadResult(
         requests=len(latencies),
-        p50_ms=pct(50),
-        p95_ms=pct(95),
-        p99_ms=pct(99),
-        max_ms=ms[-1],
+        p50_ms=percentile(ms, 50),
+        p95_ms=percentile(ms, 95),
+        p99_ms=percentile(ms, 99),
+        max_ms=max(ms, default=0.0),
         bad_status=bad,
         errors=errors,
         seconds=elapsed,
         generator="python threads",
+    )
+
+
+def open_loop(
+    base: str,
+    calls: list[Call],
+    *,
+    rate: float,
+    seconds: float,
+    expect: int = 200,
+    arrivals: str = "poisson",
+    seed: int = 1,
+    timeout: float = 10.0,
+    samples: list[Sample] | None = None,
+) -> LoadResult:
+    """Requests at a fixed arrival rate, whatever the server does: a
+    timetable worked out first (Poisson arrivals from `seed`, or evenly
+    spaced), each request sent at its time on a fresh connection
+    (Connection: close) by one of a pool of threads big enough to hold every
+    request that could be in flight until the timeout, so a slow answer never
+    holds back the next send. Latency is from the scheduled time, not the
+    send: a late send (the generator's own scheduling) counts against the
+    request, as a user would see it, instead of being left out (coordinated
+    omission). Calls are taken in turn."""
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    rng = random.Random(seed)
+    timetable: list[float] = []
+    t = 0.0
+    while True:
+        t += rng.expovariate(rate) if arrivals == "poisson" else 1 / rate
+        if t >= seconds:
+            break
+        timetable.append(t)
+    own: list[Sample] = []
+    lock = threading.Lock()
+    following = iter(enumerate(timetable))
+    # Every request that could be outstanding at once, and some to spare.
+    pool = min(1000, int(rate * timeout * 1.2) + 8)
+    start = time.time() + 0.5  # the pool's threads are all waiting by then
+
+    def sender() -> None:
+        while True:
+            with lock:
+                claimed = next(following, None)
+            if claimed is None:
+                return
+            n, offset = claimed
+            scheduled = start + offset
+            pause = scheduled - time.time()
+            if pause > 0:
+                time.sleep(pause)
+            call = calls[n % len(calls)]
+            headers = _headers(call) | {"X-Bench-Id": f"o{n}", "Connection": "close"}
+            sent = time.time()
+            connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+            try:
+                connection.request(call.method, call.path, body=call.body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                status = 0
+            finally:
+                connection.close()
+            sample = Sample(f"o{n}", scheduled, sent, time.time(), status)
+            with lock:
+                own.append(sample)
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(pool)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + timeout + 30)
+    if samples is not None:
+        samples.extend(own)
+    answered = [x for x in own if x.status]
+    ms = [1000 * (x.done - x.scheduled) for x in answered]
+    return LoadResult(
+        requests=len(answered),
+        p50_ms=percentile(ms, 50),
+        p95_ms=percentile(ms, 95),
+        p99_ms=percentile(ms, 99),
+        max_ms=max(ms, default=0.0),
+        bad_status=sum(x.status != expect for x in answered),
+        errors=len(own) - len(answered),
+        seconds=max((x.done for x in own), default=start) - start,
+        generator=f"python open loop, {arrivals} arrivals at {rate:.1f}/s",
     )
 
 

@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
-from nectos import clock
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _web import force_production_settings  # noqa: E402
 
@@ -35,6 +33,7 @@ from caseload_page import keyworkers_near  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from keywork.models import Contact, Episode  # noqa: E402
+from nectos import clock  # noqa: E402
 
 
 def form_body(day) -> str:
@@ -76,13 +75,19 @@ def remove_written(user_ids: list[int], since) -> int:
     return n
 
 
-def main() -> int:
-    args = page_arguments(__doc__).parse_args()
-    users = keyworkers_near(40, args.users)
+def episodes_to_log(n: int) -> tuple[list, list[Episode]]:
+    """n keyworkers with caseloads near 40, and an open episode of each."""
+    users = keyworkers_near(40, n)
     episodes = [
         Episode.objects.filter(keyworker=u, end_date__isnull=True).order_by("pk").first()
         for u in users
     ]
+    return users, episodes
+
+
+def main() -> int:
+    args = page_arguments(__doc__).parse_args()
+    users, episodes = episodes_to_log(args.users)
     today = clock.today()
     body = form_body(today)
     since = clock.now()

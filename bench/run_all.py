@@ -175,6 +175,7 @@ class Measure:
     rows: Callable[[list[str], argparse.Namespace], list[Row]]
     timeout: int = 1800
     extra: dict = field(default_factory=dict)
+    default: bool = True  # run without --only
 
 
 def _script(name: str, *args: str) -> list[str]:
@@ -338,6 +339,15 @@ MEASURES = [
     ),
     Measure("queries", lambda a: [_script("query_counts.py")], _single),
     Measure("page_cpu", lambda a: [_script("page_cpu.py")], _all_results, timeout=900),
+    # A diagnosis rather than a target: about 20 minutes of sweep over
+    # gunicorn set-ups and load generators, so only when asked for.
+    Measure(
+        "tail",
+        lambda a: [_script("tail.py", "--seconds", "10" if a.quick else "20")],
+        _all_results,
+        timeout=3600,
+        default=False,
+    ),
 ]
 
 
@@ -397,6 +407,7 @@ PREFIXES = {
     "import": "import of",
     "queries": "queries per page",
     "page_cpu": "Python CPU a page",
+    "tail": "latency tail",
 }
 
 
@@ -479,13 +490,18 @@ def write_doc(section: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", help="comma-separated keys: " + ",".join(m.key for m in MEASURES))
+    parser.add_argument(
+        "--only",
+        help="comma-separated keys: "
+        + ",".join(m.key for m in MEASURES)
+        + " (tail only when named)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
     parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md alone")
     parser.add_argument("--service", help="the service whose bundle is exported (default: busiest)")
     args = parser.parse_args(argv)
-    wanted = set(args.only.split(",")) if args.only else {m.key for m in MEASURES}
+    wanted = set(args.only.split(",")) if args.only else {m.key for m in MEASURES if m.default}
     unknown = wanted - {m.key for m in MEASURES}
     if unknown:
         parser.error(f"unknown measures: {', '.join(sorted(unknown))}")
@@ -498,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Data: {info['dataset']}", flush=True)
     if "export_service" in wanted and not args.service:
         args.service = _busiest_service()
-    if wanted & {"caseload", "record", "contact", "dashboard"}:
+    if wanted & {"caseload", "record", "contact", "dashboard", "tail"}:
         print("\n== history (once) ==", flush=True)
         history = subprocess.run(
             _script("history_fill.py"), cwd=ROOT, capture_output=True, text=True, timeout=3600

@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-from nectos import clock
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _web import force_production_settings  # noqa: E402
 
@@ -25,6 +23,7 @@ setup()
 from _web import Call, emit_load, load_page, page_arguments, signed_in  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
+from nectos import clock  # noqa: E402
 from reporting.dashboards.actions import snapshot_compute, snapshot_request  # noqa: E402
 from reporting.dashboards.quarters import Quarter  # noqa: E402
 from reporting.dashboards.queries import get_snapshot  # noqa: E402
@@ -33,14 +32,13 @@ from services.models import Membership, Role, Service  # noqa: E402
 CHART_DATA = 'id="chart-'
 
 
-def main() -> int:
-    args = page_arguments(__doc__).parse_args()
+def busiest_dashboards(n: int) -> tuple[list[Service], list, Quarter]:
+    """The n busiest services (the biggest snapshots), each with its
+    snapshot of last quarter as of today, computed first where missing, and
+    a manager of each."""
     today = clock.today()
     quarter = Quarter.of(today).previous()
-    # The busiest services: the biggest snapshots.
-    services = list(
-        Service.objects.annotate(n=Count("referrals")).order_by("-n", "code")[: args.users]
-    )
+    services = list(Service.objects.annotate(n=Count("referrals")).order_by("-n", "code")[:n])
     computed = []
     for service in services:
         snapshot = get_snapshot(service, quarter.start, quarter.end, today)
@@ -61,6 +59,12 @@ def main() -> int:
         Membership.objects.filter(service=s, role=Role.MANAGER).select_related("user").first().user
         for s in services
     ]
+    return services, managers, quarter
+
+
+def main() -> int:
+    args = page_arguments(__doc__).parse_args()
+    services, managers, quarter = busiest_dashboards(args.users)
     with signed_in(managers) as cookies:
         costs, results = load_page(
             [Call(f"/dashboards/{s.code}/", c) for s, c in zip(services, cookies, strict=True)],
