@@ -355,23 +355,27 @@ def load(
     think: tuple[float, float] = (1.0, 5.0),
     samples: list[Sample] | None = None,
     fresh: bool = False,
+    together: bool = False,
 ) -> LoadResult:
     """Run the load once. With think time, Python threads that open each
-    connection when they send, as a browser does: gunicorn's sync workers
-    close the connection after every response, and wrk reconnects at once
-    and then thinks, so a worker that accepts that idle connection sits
-    blocked on it for seconds (measured: the contact POST's p95 was 2.5 s at
-    12% of one core). A browser opens its next connection when it has a
-    request to send; in production a buffering proxy (docs/scaling.md)
-    hands gunicorn only complete requests. Flat out (no think time), wrk
-    when it is installed. `samples` gets each request (the threads only);
-    `fresh` opens a connection for every request even where the server would
-    keep it alive: gthread workers do, and drop it after 2 s idle, so a user
-    that thought longer fails its next request on the dead connection
-    (measured: 57 errors in 161 requests of the client record)."""
+        connection when they send, as a browser does: gunicorn's sync workers
+        close the connection after every response, and wrk reconnects at once
+        and then thinks, so a worker that accepts that idle connection sits
+        blocked on it for seconds (measured: the contact POST's p95 was 2.5 s at
+        12% of one core). A browser opens its next connection when it has a
+        request to send; in production a buffering proxy (docs/scaling.md)
+        hands gunicorn only complete requests. Flat out (no think time), wrk
+        when it is installed. Each user starts somewhere in its first think
+    unless `together`. `samples` gets each request (the threads only);
+        `fresh` opens a connection for every request even where the server would
+        keep it alive: gthread workers do, and drop it after 2 s idle, so a user
+        that thought longer fails its next request on the dead connection
+        (measured: 57 errors in 161 requests of the client record)."""
     if think[1] == 0 and shutil.which("wrk") and samples is None and not fresh:
         return _wrk(base, calls, users, seconds, max_requests, expect, think)
-    return _threads(base, calls, users, seconds, max_requests, expect, think, samples, fresh)
+    return _threads(
+        base, calls, users, seconds, max_requests, expect, think, samples, fresh, together
+    )
 
 
 def _lua_string(value: str) -> str:
@@ -477,11 +481,14 @@ def _wrk(base, calls, users, seconds, max_requests, expect, think) -> LoadResult
 
 
 def _threads(
-    base, calls, users, seconds, max_requests, expect, think, samples=None, fresh=False
-) -> LoadResult:
+    base, calls, users, seconds, max_requests, expect, think, samples=None, fresh=False,
+    together=False,
+) -> LoadResult:  # fmt: skip
     """`samples`, a list to get every request (tagged with X-Bench-Id);
     `fresh`, a new connection for every request, closed after its answer
-    (Connection: close), whatever the server would keep alive."""
+    (Connection: close), whatever the server would keep alive; `together`,
+    every user's first request at the same instant (bench/tail.py shows
+    what that does to the p95)."""
     import http.client
 
     host, port = base.removeprefix("http://").split(":")
@@ -496,6 +503,13 @@ def _threads(
         rng = random.Random(offset)
         connection = http.client.HTTPConnection(host, int(port), timeout=10)
         n = offset
+        if think[1] and not together:
+            # Users who think do not all click at the same instant: each
+            # starts somewhere in its first think. Started together, the
+            # first requests of all the users arrive at once, queue behind
+            # each other for the workers, and make the run's p95
+            # (bench/tail.py measured it: docs/benchmarks.md).
+            time.sleep(min(rng.uniform(0, think[1]), max(0.0, stop_at - time.monotonic())))
         wake = time.time()
         while time.monotonic() < stop_at:
             with lock:

@@ -558,6 +558,10 @@ def main() -> int:
                                 think=think,
                                 samples=samples,
                                 fresh=True,
+                                # All users' first requests at once, as the
+                                # page scripts sent them before they learnt
+                                # to stagger: the burst this sweep measures.
+                                together=True,
                             )
                         else:
                             rate = offered * float(mode.split()[1].removesuffix("x"))
