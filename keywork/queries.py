@@ -486,7 +486,7 @@ def timeline_page(user, record: ClientRecord, page: int | str) -> Page:
         ):
             labels[contact_id].append(label)
     for pk, contact in contacts.items():
-        contact.intervention_list = labels[pk]  # type: ignore[attr-defined]
+        contact.intervention_list = labels[pk]
     forms = {
         f.pk: f
         for m in _timeline_forms

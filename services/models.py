@@ -101,14 +101,14 @@ class ServiceQuerySet(models.QuerySet):
             return self.filter(pk__in=ids)
         return self.filter(memberships__user=user, memberships__role=Role.MANAGER).distinct()
 
-    def clinical_ids(self, user) -> "list[int] | ServiceQuerySet":
+    def clinical_ids(self, user) -> "list[int] | models.QuerySet":
         """For scoping other records (`service__in=`): the ids of the services
         whose records the user may open, a list within a request
         (services.scope), else a subquery."""
         ids = _held_ids(user, CLINICAL_ROLES)
         return ids if ids is not None else self.clinical_for(user).values_list("pk", flat=True)
 
-    def managed_ids(self, user) -> "list[int] | ServiceQuerySet":
+    def managed_ids(self, user) -> "list[int] | models.QuerySet":
         ids = _held_ids(user, (Role.MANAGER,))
         return ids if ids is not None else self.managed_by(user).values_list("pk", flat=True)
 
