@@ -50,7 +50,7 @@ def subject_access(request: HttpRequest, key) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest) -> HttpResponse:
-    if not Service.objects.clinical_for(request.user).exists():
+    if not Service.objects.has_clinical(request.user):
         raise Http404("No such page")
     if request.method == "POST" and "from_search" in request.POST:
         # A search of the user's own services found nothing: start the form
@@ -118,7 +118,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def break_glass_log(request: HttpRequest) -> HttpResponse:
-    if not Service.objects.managed_by(request.user).exists():
+    if not Service.objects.has_managed(request.user):
         raise Http404("No such page")
     events = (
         AccessEvent.objects.visible_to(request.user)

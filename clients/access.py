@@ -71,8 +71,7 @@ def clinical_required(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        ids = Service.objects.clinical_ids(request.user)
-        if not (ids if isinstance(ids, list) else ids.exists()):
+        if not Service.objects.has_clinical(request.user):
             raise Http404("No such page")
         return view(request, *args, **kwargs)
 

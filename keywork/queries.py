@@ -60,20 +60,14 @@ class RowBadge:
     testid: str
 
 
-def managed_services(user) -> "list[int] | QuerySet":
-    """For `service__in=`: the ids of the services the user manages."""
-    return Service.objects.managed_ids(user)
-
-
 def caseload_staff(user) -> list[User]:
     """Whose caseload the user may open: a manager, anyone clinical in the
     services they manage; anyone else, only their own."""
-    managed = managed_services(user)
-    if isinstance(managed, list) and not managed:
+    if not Service.objects.has_managed(user):
         return []
     staff = (
         User.objects.filter(
-            memberships__service__in=managed,
+            memberships__service__in=Service.objects.managed_ids(user),
             memberships__role__in=CLINICAL_ROLES,
         )
         .distinct()
@@ -133,11 +127,11 @@ def caseload(user, *, worker: User | None, sort: str, today: dt.date | None = No
     today = today or clock.today()
     episodes = Episode.objects.visible_to(user).open()
     if worker is None:
-        episodes = episodes.filter(referral__service__in=managed_services(user))
+        episodes = episodes.filter(referral__service__in=Service.objects.managed_ids(user))
     else:
         episodes = episodes.filter(keyworker=worker)
         if worker != user:
-            episodes = episodes.filter(referral__service__in=managed_services(user))
+            episodes = episodes.filter(referral__service__in=Service.objects.managed_ids(user))
     order = ordering(CASELOAD_SORTS, sort, DEFAULT_CASELOAD_SORT)
     return (
         episodes.select_related("referral__client", "referral__service", "keyworker")

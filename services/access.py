@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from services import scope
-from services.models import Membership, Role
+from services.models import Role
 
 ADMIN = "admin"
 # Highest first: the top bar and home page show the most senior role held.
@@ -30,12 +30,7 @@ def standing_of(user) -> Standing:
         return Standing(None, "", ())
     if user.is_superuser:
         return Standing(ADMIN, "Administrator", ())
-    held = scope.held_by(user)
-    if held is None:
-        held = tuple(
-            scope.Held(m.service_id, m.service.name, m.role)
-            for m in Membership.objects.filter(user=user).select_related("service")
-        )
+    held = scope.memberships(user)
     roles = {h.role for h in held}
     for role in _ROLE_ORDER:
         if role in roles:

@@ -112,6 +112,16 @@ class ServiceQuerySet(models.QuerySet):
         ids = _held_ids(user, (Role.MANAGER,))
         return ids if ids is not None else self.managed_by(user).values_list("pk", flat=True)
 
+    def has_clinical(self, user) -> bool:
+        """Whether the user works with clients anywhere: no query within a
+        request, where the memberships are already read."""
+        ids = _held_ids(user, CLINICAL_ROLES)
+        return bool(ids) if ids is not None else self.clinical_for(user).exists()
+
+    def has_managed(self, user) -> bool:
+        ids = _held_ids(user, (Role.MANAGER,))
+        return bool(ids) if ids is not None else self.managed_by(user).exists()
+
     def commissioned_by(self, user) -> "ServiceQuerySet":
         if not user.is_authenticated:
             return self.none()

@@ -32,24 +32,32 @@ class Held:
     role: str
 
 
+def _read(user) -> tuple[Held, ...]:
+    from services.models import Membership
+
+    return tuple(
+        Held(service_id, name, role)
+        for service_id, name, role in Membership.objects.filter(user=user).values_list(
+            "service_id", "service__name", "role"
+        )
+    )
+
+
 def held_by(user) -> tuple[Held, ...] | None:
     """The user's memberships in the membership model's order, or None
     outside a request (the caller then scopes with a subquery)."""
     memo = _memo.get()
     if memo is None or not user.is_authenticated:
         return None
-    found = memo.get(user.pk)
-    if found is None:
-        from services.models import Membership
+    if user.pk not in memo:
+        memo[user.pk] = _read(user)
+    return memo[user.pk]
 
-        found = tuple(
-            Held(service_id, name, role)
-            for service_id, name, role in Membership.objects.filter(user=user).values_list(
-                "service_id", "service__name", "role"
-            )
-        )
-        memo[user.pk] = found
-    return found
+
+def memberships(user) -> tuple[Held, ...]:
+    """The user's memberships: remembered within a request, read otherwise."""
+    held = held_by(user)
+    return held if held is not None else _read(user)
 
 
 def forget(**kwargs) -> None:

@@ -12,10 +12,9 @@ RECENT_EXTRACTS = 24
 
 
 def managed_services_or_404(user) -> ServiceQuerySet:
-    services = Service.objects.managed_by(user)
-    if not services.exists():
+    if not Service.objects.has_managed(user):
         raise Http404
-    return services
+    return Service.objects.managed_by(user)
 
 
 def get_extract_for_user(user, pk: int) -> NdtmsExtract:

@@ -25,6 +25,7 @@ def test_within_a_request_a_users_memberships_are_read_once(
         assert Service.objects.clinical_ids(alice) == sorted([service_a.pk, service_b.pk])
         assert Service.objects.managed_ids(alice) == [service_b.pk]
         assert standing_of(alice).service_names == ("Service B",)
+        assert Service.objects.has_clinical(alice) and Service.objects.has_managed(alice)
         assert Service.objects.clinical_ids(alice) == sorted([service_a.pk, service_b.pk])
 
 
@@ -40,6 +41,7 @@ def test_outside_a_request_scoping_reads_memberships_when_the_query_runs(alice, 
     visible = Client.objects.visible_to(alice)  # built before the membership exists
     MembershipFactory(user=alice, service=service_b, role=Role.KEYWORKER)
     assert theirs in list(visible)
+    assert Service.objects.has_clinical(charlie) and not Service.objects.has_managed(charlie)
 
 
 def test_the_caseload_reads_memberships_once_and_scopes_by_their_ids(
