@@ -11,7 +11,7 @@ from django.db.models import prefetch_related_objects
 
 from keywork.queries import RowBadge
 from outcomes.actions import followups_for_episode_refresh
-from outcomes.models import OUTSTANDING, FollowUp, FollowUpState
+from outcomes.models import FollowUp, FollowUpState
 
 
 def on_episode_started(sender, *, episode, **kwargs) -> None:
@@ -26,9 +26,12 @@ def on_caseload_loaded(sender, *, episodes, back: str, **kwargs) -> None:
     """A badge on the row for each follow-up form due or overdue, overdue
     first, each opening its form and coming back: one query for the page."""
     by_id = {episode.pk: episode for episode in episodes}
-    outstanding = FollowUp.objects.filter(episode__in=list(by_id), state__in=OUTSTANDING)
+    outstanding = FollowUp.objects.outstanding().filter(episode__in=list(by_id))
     after = f"&next={quote(back, safe='/')}"
-    for followup in sorted(outstanding, key=lambda fu: (fu.state != "overdue", fu.timepoint)):
+    overdue_first = sorted(
+        outstanding, key=lambda fu: (fu.state != FollowUpState.OVERDUE, fu.timepoint)
+    )
+    for followup in overdue_first:
         overdue = followup.state == FollowUpState.OVERDUE
         state = followup.get_state_display().lower()
         by_id[followup.episode_id].badges.append(
