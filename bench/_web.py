@@ -265,6 +265,14 @@ class Call:
     def method(self) -> str:
         return "GET" if self.body is None else "POST"
 
+    def request_headers(self) -> dict[str, str]:
+        """The headers sent with it: the session cookie, its own, and the
+        form's content type for a POST."""
+        headers = {"Cookie": self.cookie, **self.headers}
+        if self.body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return headers
+
 
 @dataclass
 class LoadResult:
@@ -302,11 +310,13 @@ class Sample:
         return 1000 * (self.sent - self.scheduled)
 
 
-def _headers(call: Call) -> dict[str, str]:
-    headers = {"Cookie": call.cookie, **call.headers}
-    if call.body is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    return headers
+def _exchange(connection, call: Call, headers: dict[str, str]) -> int:
+    """Send the call on the connection and read the whole answer: its
+    status (OSError when the connection fails)."""
+    connection.request(call.method, call.path, body=call.body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return response.status
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -321,8 +331,7 @@ def check_once(base: str, call: Call, expect: int, marker: str | None = None) ->
     request = urllib.request.Request(  # noqa: S310
         base + call.path,
         data=call.body.encode() if call.body is not None else None,
-        headers={"Cookie": call.cookie, **call.headers}
-        | ({"Content-Type": "application/x-www-form-urlencoded"} if call.body else {}),
+        headers=call.request_headers(),
         method=call.method,
     )
 
@@ -427,9 +436,7 @@ def _wrk(base, calls, users, seconds, max_requests, expect, think) -> LoadResult
     threads = min(2, users)
     entries = []
     for call in calls:
-        headers = {"Cookie": call.cookie, **call.headers}
-        if call.body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers = call.request_headers()
         lua_headers = ", ".join(
             f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()
         )
@@ -518,7 +525,7 @@ def _threads(
                 budget[0] -= 1
             call = calls[n % len(calls)]
             n += 1
-            headers = _headers(call)
+            headers = call.request_headers()
             tag = f"u{offset}.{n}"
             if samples is not None:
                 headers["X-Bench-Id"] = tag
@@ -527,10 +534,7 @@ def _threads(
             sent = time.time()
             began = time.perf_counter()
             try:
-                connection.request(call.method, call.path, body=call.body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
+                status = _exchange(connection, call, headers)
             except OSError:
                 with lock:
                     errors += 1
@@ -629,14 +633,11 @@ def open_loop(
             if pause > 0:
                 time.sleep(pause)
             call = calls[n % len(calls)]
-            headers = _headers(call) | {"X-Bench-Id": f"o{n}", "Connection": "close"}
+            headers = call.request_headers() | {"X-Bench-Id": f"o{n}", "Connection": "close"}
             sent = time.time()
             connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
             try:
-                connection.request(call.method, call.path, body=call.body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
+                status = _exchange(connection, call, headers)
             except OSError:
                 status = 0
             finally:
@@ -680,12 +681,8 @@ def service_times(
     costs = []
     for n in range(warm + requests):
         call = calls[n % len(calls)]
-        headers = {"Cookie": call.cookie, **call.headers}
-        if call.body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
         before = cpu_snapshot(base)
-        connection.request(call.method, call.path, body=call.body, headers=headers)
-        connection.getresponse().read()
+        _exchange(connection, call, call.request_headers())
         app, db = cpu_used(before, cpu_snapshot(base))
         if n >= warm:  # each worker compiles its templates on first use
             costs.append(1000 * (app + db))
