@@ -1,27 +1,21 @@
 """The page benchmarks' load generators (bench/_web.py) against a tiny local
 HTTP server: no Django, no database."""
 
-import importlib.util
 import random
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.bench.helpers import bench_module
+
 SLOW_SECONDS = 0.3
 
 
 @pytest.fixture(scope="module")
 def web():
-    spec = importlib.util.spec_from_file_location("bench_web", BENCH / "_web.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_web"] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("_web.py", "bench_web")
 
 
 class _Answer(BaseHTTPRequestHandler):

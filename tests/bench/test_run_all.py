@@ -2,22 +2,16 @@
 bench scripts print, and formats its table (the benchmarks themselves need
 the national data set and are run by `make bench`, not by the tests)."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.bench.helpers import bench_module
 
 
 @pytest.fixture(scope="module")
 def run_all():
-    spec = importlib.util.spec_from_file_location("bench_run_all", BENCH / "run_all.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run_all"] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("run_all.py", "bench_run_all")
 
 
 def test_it_names_a_script_that_exists_for_every_measure(run_all):
